@@ -30,6 +30,7 @@ class Cue:
     end: float
     lines: tuple[str, ...]
     flags: tuple[str, ...] = field(default=())  # e.g. ("departure: added 'um'",) for review
+    settings: str = ""  # WebVTT cue settings kept from a .vtt file, e.g. "line:10% align:center"
 
     @property
     def text(self) -> str:
@@ -43,8 +44,11 @@ class Cue:
         d: dict = {"start": round(self.start, 3), "end": round(self.end, 3), "lines": list(self.lines)}
         if self.flags:
             d["flags"] = list(self.flags)
+        if self.settings:
+            d["settings"] = self.settings
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Cue":
-        return cls(float(d["start"]), float(d["end"]), tuple(d["lines"]), tuple(d.get("flags", ())))
+        return cls(float(d["start"]), float(d["end"]), tuple(d["lines"]), tuple(d.get("flags", ())),
+                   str(d.get("settings", "")))

@@ -1,0 +1,3 @@
+from introstudio.cli import main
+
+raise SystemExit(main())

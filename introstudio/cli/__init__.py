@@ -1,0 +1,101 @@
+"""The `introstudio` command: sub-commands that drive the same core jobs as the GUI.
+
+Imports of anything heavy happen inside the command functions, so `introstudio --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from introstudio import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_USER_ERROR, EXIT_CANCELLED = 0, 1, 2, 130
+log = logging.getLogger("introstudio.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from introstudio.cli import doctor_cmd, project_cmds
+
+    parser = argparse.ArgumentParser(
+        prog="introstudio",
+        description="Make clinician introduction videos: script, record, caption, render, publish.",
+    )
+    parser.add_argument("--version", action="version", version=f"IntroStudio {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show details and tracebacks")
+    parser.add_argument("--home", type=Path, default=None, metavar="DIR",
+                        help="keep settings, logs and cache in DIR (default: the usual per-user folders; "
+                             "also INTROSTUDIO_HOME)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    project_cmds.register(sub)
+    doctor_cmd.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USER_ERROR
+    from introstudio.core.logs import setup_logging
+    from introstudio.core.paths import AppPaths
+
+    home = args.home or (Path(os.environ["INTROSTUDIO_HOME"]) if os.environ.get("INTROSTUDIO_HOME") else None)
+    args.paths = AppPaths.for_user(home)
+    setup_logging(args.paths.log_file, verbose=args.verbose)
+    log.info("introstudio %s: %s", __version__, args.command)
+    return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Call the command; turn typed errors into a message + hint and an exit code, never a traceback."""
+    from introstudio.core.errors import Cancelled, IntroStudioError, ToolError, UserError
+
+    as_json = getattr(args, "json", False)
+    try:
+        return int(args.func(args) or EXIT_OK)
+    except Cancelled:
+        _report("Stopped.", "", as_json, kind="cancelled")
+        return EXIT_CANCELLED
+    except KeyboardInterrupt:
+        _report("Stopped by Ctrl-C.", "", as_json, kind="cancelled")
+        return EXIT_CANCELLED
+    except UserError as exc:
+        log.info("user error: %s", exc.message)
+        _report(exc.message, exc.hint, as_json, kind=type(exc).__name__)
+        return EXIT_USER_ERROR
+    except ToolError as exc:
+        log.error("tool error: %s\ncommand: %s\n%s", exc.message, exc.command, exc.stderr)
+        detail = exc.details() if args.verbose else exc.details(5)
+        _report(exc.message, exc.hint, as_json, kind="ToolError", detail=detail)
+        return EXIT_FAILURE
+    except IntroStudioError as exc:
+        log.exception("error")
+        _report(exc.message, exc.hint, as_json, kind=type(exc).__name__)
+        return EXIT_FAILURE
+    except Exception as exc:  # a bug: say so plainly, keep the traceback in the log
+        log.exception("unexpected error")
+        if args.verbose:
+            raise
+        _report(f"Unexpected error: {exc!r}",
+                f"This is a bug. Details are in {args.paths.log_file}; run again with --verbose to see them.",
+                as_json, kind="InternalError")
+        return EXIT_FAILURE
+
+
+def _report(message: str, hint: str, as_json: bool, kind: str, detail: str = "") -> None:
+    if as_json:
+        from introstudio.cli.output import emit_json
+
+        emit_json({"ok": False, "error": kind, "message": message, "hint": hint, "detail": detail})
+        return
+    print(f"error: {message}" if kind != "cancelled" else message, file=sys.stderr)
+    if detail:
+        print(detail, file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)

@@ -1,0 +1,62 @@
+"""Crash-safe file writes: temp file in the same folder, fsync, os.replace, fsync of the folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (no-op where directories cannot be opened, e.g. Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, keep_previous: Path | None = None) -> None:
+    """Replace `path` with `data` so a crash leaves either the old or the new file, never half of one.
+
+    With `keep_previous`, the file being replaced is first copied there (itself atomically).
+    """
+    path = Path(path)
+    folder = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if keep_previous is not None and path.exists():
+            _copy_atomic(path, Path(keep_previous))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(folder)
+
+
+def atomic_write_text(path: Path, text: str, keep_previous: Path | None = None) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), keep_previous=keep_previous)
+
+
+def _copy_atomic(src: Path, dest: Path) -> None:
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(src, tmp_name)
+        with open(tmp_name, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, dest)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
