@@ -62,6 +62,10 @@ def run_command(args: argparse.Namespace) -> int:
     except Cancelled:
         _report("Stopped.", "", as_json, kind="cancelled")
         return EXIT_CANCELLED
+    except BrokenPipeError:  # `introstudio ... | head`: the reader left, which is not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         _report("Stopped by Ctrl-C.", "", as_json, kind="cancelled")
         return EXIT_CANCELLED

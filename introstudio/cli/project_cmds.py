@@ -9,7 +9,7 @@ from introstudio.cli.output import drive, emit_json
 
 # CLI option -> clinician field, for every profile field except name (required, positional-like).
 PROFILE_OPTIONS: dict[str, str] = {
-    "--title": "title", "--credentials": "credentials", "--pronouns": "pronouns",
+    "--title": "title", "--credentials": "credentials", "--role": "role", "--pronouns": "pronouns",
     "--specialty": "specialty", "--department": "department", "--organisation": "organisation",
     "--focus-areas": "focus_areas", "--languages": "languages", "--clinic-location": "clinic_location",
     "--phone": "phone", "--web-page": "web_page", "--years-experience": "years_experience",

@@ -60,7 +60,8 @@ def _check_ffmpeg() -> Check:
     except IntroStudioError as exc:
         return Check("ffmpeg", FAIL, exc.message, exc.hint)
     out = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=30)
-    version = (out.stdout.splitlines() or ["?"])[0].replace("ffmpeg version ", "")
+    first = (out.stdout.splitlines() or ["? ? ?"])[0].split()
+    version = first[2] if len(first) > 2 else "unknown version"
     conf = out.stdout
     filters = subprocess.run([exe, "-hide_banner", "-filters"], capture_output=True, text=True, timeout=30).stdout
     needed = {"libx264": "--enable-libx264" in conf, "libass": "--enable-libass" in conf,
@@ -154,8 +155,9 @@ def _check_keyring() -> Check:
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     if isinstance(backend, fail.Keyring) or "null" in name.lower():
         return Check("keyring", WARN, f"no usable keyring ({name})",
-                     "YouTube sign-in will not be remembered. Install and unlock a keyring (GNOME Keyring, "
-                     "KWallet), or `pip install keyrings.alt` for an encrypted file.")
+                     "YouTube sign-in will not be remembered between runs. Install and unlock a Secret Service "
+                     "keyring (GNOME Keyring or KWallet); IntroStudio never falls back to a plain-text file "
+                     "unless you ask it to.")
     return Check("keyring", OK, f"{name} (priority {getattr(backend, 'priority', '?')})")
 
 

@@ -16,6 +16,7 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "name",
     "title",
     "credentials",
+    "role",
     "pronouns",
     "specialty",
     "department",
@@ -41,6 +42,7 @@ class Clinician:
     name: str = ""
     title: str = ""
     credentials: str = ""
+    role: str = ""  # e.g. "nurse practitioner" (advanced practice providers)
     pronouns: str = ""
     specialty: str = ""
     department: str = ""
