@@ -1,0 +1,191 @@
+"""Decide whether a file can be imported as footage, and copy it into a project without touching it."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import unicodedata
+import uuid
+from pathlib import Path
+
+from introstudio.core.errors import MediaError
+from introstudio.core.jobs import Job, Progress, run_job
+from introstudio.core.media.probe import MediaInfo, probe, require_file
+
+MIN_SECONDS = 1.0
+LONG_SECONDS = 20 * 60
+_IMAGE_CODECS = {"png", "mjpeg", "jpegls", "bmp", "tiff", "webp", "gif", "apng", "jpeg2000", "jpegxl", "heif", "qoi"}
+_COPY_CHUNK = 8 * 1024 * 1024
+
+
+def check_importable(path: str | os.PathLike[str]) -> tuple[MediaInfo, list[str]]:
+    """Probe `path` and apply the import rules: MediaError if it cannot be footage, else warnings."""
+    info = probe(path)
+    return info, review(info)
+
+
+def review(info: MediaInfo) -> list[str]:
+    """The import rules for already-probed media (pure): raise MediaError, or return warnings."""
+    name = f'"{Path(info.path).name}"'
+    video = info.video
+    if video is None and info.audio is None:
+        raise MediaError(f"{name} contains no video or audio.", hint="Choose the video recording itself.")
+    if video is not None and _is_still_image(info):
+        kind = video.codec.upper() if video.codec in _IMAGE_CODECS else "picture"
+        raise MediaError(
+            f"{name} is a still image ({kind}), not video footage.",
+            hint="Import a video recording of the clinician; a photo can go on the title card instead.",
+        )
+    if video is None:
+        raise MediaError(
+            f"{name} is audio only: it has no picture.",
+            hint="IntroStudio needs video footage of the clinician speaking. Import the video recording "
+            "(phones and cameras keep sound and picture together in one file).",
+        )
+    if info.duration <= 0:
+        raise MediaError(
+            f"{name} has no length (0 seconds of footage).",
+            hint="The recording probably failed. Record the take again, or copy it again from the device.",
+        )
+    if info.duration < MIN_SECONDS:
+        raise MediaError(
+            f"{name} is too short ({info.duration:.1f} s); footage must be at least {MIN_SECONDS:g} second long.",
+            hint="Choose the full recording, or record the take again.",
+        )
+
+    warnings: list[str] = []
+    if info.audio is None:
+        warnings.append(f"{name} has no sound; the video will be silent and captions cannot be made from speech.")
+    if video.variable_frame_rate:
+        warnings.append(
+            f"{name} has a variable frame rate (common on phones, about {video.fps:.3g} fps on average); "
+            "it will be made constant on export."
+        )
+    if video.rotation:
+        how = "upside down" if video.rotation == 180 else "sideways"
+        warnings.append(f"{name} is stored {how} (rotated {video.rotation}°); it will be turned upright.")
+    if video.bit_depth > 8:
+        warnings.append(
+            f"{name} is {video.bit_depth}-bit video (HDR or log footage); it will be converted to 8-bit "
+            "on export, so colours may look slightly different."
+        )
+    if video.width % 2 or video.height % 2:
+        warnings.append(
+            f"{name} has an odd size ({video.width}×{video.height}); it will be resized by a pixel "
+            "to an even size on export."
+        )
+    if info.duration > LONG_SECONDS:
+        warnings.append(
+            f"{name} is long ({info.duration / 60:.0f} min); IntroStudio is made for short introductions, "
+            "so captions and export will take a while. Consider trimming it first."
+        )
+    return warnings
+
+
+def _is_still_image(info: MediaInfo) -> bool:
+    """A picture rather than footage: an image demuxer, or a lone frame with no duration."""
+    video = info.video
+    assert video is not None
+    if info.container.endswith("_pipe") or info.container in ("image2", "gif", "apng"):
+        return info.audio is None
+    return info.audio is None and info.duration < 0.05 and (video.frames or 0) <= 1
+
+
+def copy_into_project(src: str | os.PathLike[str], dest_dir: str | os.PathLike[str]) -> Path:
+    """Copy `src` into the project's media folder (never modifying it) and return the copy's path."""
+    return run_job(copy_into_project_job(src, dest_dir))
+
+
+def copy_into_project_job(src: str | os.PathLike[str], dest_dir: str | os.PathLike[str]) -> Job[Path]:
+    """`copy_into_project` as a cancellable job with progress, for large files on slow drives.
+
+    Copies to a hidden temporary name, fsyncs, keeps the original's modification time, then renames
+    atomically to a safe unique name (" (2)", " (3)", ... on collisions). A file already inside
+    `dest_dir` is returned as it is. Cancelling or failing removes the temporary file.
+    """
+    source = Path(os.path.abspath(src))
+    size = require_file(source)
+    folder = Path(dest_dir)
+    name = f'"{source.name}"'
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if source.parent.resolve() == folder.resolve():
+            return source
+        stat = source.stat()
+        temp = folder / f".importing-{uuid.uuid4().hex}.part"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise _copy_error(exc, name, folder) from None
+    done = 0
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as inp:
+            while chunk := inp.read(_COPY_CHUNK):
+                out.write(chunk)
+                done += len(chunk)
+                yield Progress(min(done / size, 1.0), f"Copying {source.name}")
+            out.flush()
+            os.fsync(out.fileno())
+        if done != stat.st_size:
+            raise MediaError(
+                f"{name} changed while it was being copied.",
+                hint="Wait until the recording or download has finished, then import it again.",
+            )
+        os.utime(temp, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        final = unique_path(folder, safe_filename(source.name))
+        os.replace(temp, final)
+        temp = final
+        return final
+    except OSError as exc:
+        raise _copy_error(exc, name, folder) from None
+    finally:
+        if temp.name.startswith(".importing-"):
+            temp.unlink(missing_ok=True)
+
+
+def _copy_error(exc: OSError, name: str, folder: Path) -> MediaError:
+    """A copy failure in words: full disk, no permission, or the operating system's reason."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return MediaError(
+            f"There is not enough free space to copy {name} into the project.",
+            hint=f"Free some space on the drive holding {folder}, or move the project to a larger drive.",
+        )
+    if isinstance(exc, PermissionError):
+        return MediaError(
+            f"IntroStudio may not write to the project's media folder ({folder}).",
+            hint="Move the project to a folder you own (e.g. Documents), or ask IT for write access.",
+        )
+    return MediaError(
+        f"Could not copy {name} into the project: {exc.strerror or exc}.",
+        hint="Check the drive the file is on is still connected, then import it again.",
+    )
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_MAX_STEM_BYTES = 120
+
+
+def safe_filename(name: str) -> str:
+    """A file name valid on Windows, macOS and Linux that keeps accents, dashes and apostrophes."""
+    name = unicodedata.normalize("NFC", name)
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem.strip(" .") or not re.fullmatch(r"\w{1,10}", suffix):
+        stem, suffix = name, ""
+    stem = _UNSAFE.sub("_", stem).strip(" .") or "clip"
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
+    while len(stem.encode("utf-8")) > _MAX_STEM_BYTES:
+        stem = stem[:-1].rstrip(" .")
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def unique_path(folder: Path, name: str) -> Path:
+    """`folder / name`, or the first free "stem (n).ext" when that name is taken."""
+    candidate = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while os.path.lexists(candidate):
+        candidate = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate
