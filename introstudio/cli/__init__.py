@@ -19,7 +19,7 @@ log = logging.getLogger("introstudio.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from introstudio.cli import doctor_cmd, project_cmds
+    from introstudio.cli import captions_cmd, doctor_cmd, project_cmds
 
     parser = argparse.ArgumentParser(
         prog="introstudio",
@@ -32,13 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
                              "also INTROSTUDIO_HOME)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     project_cmds.register(sub)
+    captions_cmd.register(sub)
     doctor_cmd.register(sub)
+    # Hidden helper commands (`captions check` is rewritten to `captions-check`) stay out of the listing.
+    sub._choices_actions = [a for a in sub._choices_actions if a.help != argparse.SUPPRESS]
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from introstudio.cli.captions_cmd import rewrite_argv
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(rewrite_argv(list(sys.argv[1:] if argv is None else argv)))
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR

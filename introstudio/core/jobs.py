@@ -71,3 +71,17 @@ def run_job(
                 on_progress(step)
     finally:
         job.close()
+
+
+def scaled(job: Job[T], start: float, end: float, prefix: str = "") -> Job[T]:
+    """Run `job` as one stage of a bigger job: its 0..1 becomes start..end; returns its result."""
+    try:
+        while True:
+            try:
+                step = next(job)
+            except StopIteration as stop:
+                return stop.value
+            fraction = None if step.fraction is None else start + (end - start) * step.fraction
+            yield Progress(fraction, prefix + step.message, step.eta_seconds, step.speed)
+    finally:
+        job.close()

@@ -36,6 +36,7 @@ def atomic_write_bytes(path: Path, data: bytes, keep_previous: Path | None = Non
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; keep the file's mode, or a normal one
         if keep_previous is not None and path.exists():
             _copy_atomic(path, Path(keep_previous))
         os.replace(tmp, path)
@@ -43,6 +44,15 @@ def atomic_write_bytes(path: Path, data: bytes, keep_previous: Path | None = Non
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(folder)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path: Path, text: str, keep_previous: Path | None = None) -> None:

@@ -132,10 +132,13 @@ class CaptionTrack:
     created_at: str = ""
     edited: bool = False
     cues: list[Cue] = field(default_factory=list)
+    # Where the clinician departed from the script: {"kind", "script_text", "heard_text", "start", "end"}.
+    departures: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in ("take_id", "language", "engine", "model", "profile")}
-        d.update(created_at=self.created_at, edited=self.edited, cues=[c.to_dict() for c in self.cues])
+        d.update(created_at=self.created_at, edited=self.edited, cues=[c.to_dict() for c in self.cues],
+                 departures=[dict(x) for x in self.departures])
         return d
 
     @classmethod
@@ -149,6 +152,7 @@ class CaptionTrack:
             created_at=str(d.get("created_at", "")),
             edited=bool(d.get("edited", False)),
             cues=[Cue.from_dict(c) for c in d.get("cues", [])],
+            departures=[dict(x) for x in d.get("departures", [])],
         )
 
 

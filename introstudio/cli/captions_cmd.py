@@ -1,0 +1,169 @@
+"""`introstudio captions ...`: make captions offline, check them against a profile, import and export."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from introstudio.cli.output import drive, emit_json
+
+SUBCOMMANDS = ("check", "import", "export")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("captions", help="caption a take offline with Whisper, aligned to the script "
+                                        "(also: captions check|import|export)",
+                       description="Caption a take. Other forms: `captions check FILE_OR_DIR [--fix]`, "
+                                   "`captions import DIR FILE`, `captions export DIR FILE`.")
+    p.add_argument("dir", type=Path, help="the project folder")
+    p.add_argument("--take", type=int, metavar="N", help="which take (default: the chosen or newest one)")
+    p.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
+    p.add_argument("--model", metavar="PATH_OR_NAME", help="a local model folder/file or a cached model name "
+                                                             "(default: the bundled tiny.en)")
+    p.add_argument("--language", metavar="CODE", help="spoken language (default: the script's)")
+    p.add_argument("--profile", default=None, metavar="NAME", help="caption profile: default, dcmp, bbc, "
+                                                                   "clinical-ada")
+    p.add_argument("--no-script", action="store_true", help="do not align to the project's script")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="also export to FILE.srt or FILE.vtt")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_captions)
+
+    p = sub.add_parser("captions-check", help=argparse.SUPPRESS)
+    p.add_argument("target", type=Path, metavar="FILE_OR_DIR")
+    p.add_argument("--profile", default=None, metavar="NAME")
+    p.add_argument("--take", type=int, metavar="N")
+    p.add_argument("--fix", action="store_true", help="re-flow the cues to satisfy the profile")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="with --fix on a file: write here instead")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("captions-import", help=argparse.SUPPRESS)
+    p.add_argument("dir", type=Path)
+    p.add_argument("file", type=Path)
+    p.add_argument("--take", type=int, metavar="N")
+    p.add_argument("--language", default="en", metavar="CODE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("captions-export", help=argparse.SUPPRESS)
+    p.add_argument("dir", type=Path)
+    p.add_argument("file", type=Path)
+    p.add_argument("--take", type=int, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_export)
+
+
+def rewrite_argv(argv: list[str]) -> list[str]:
+    """`captions check ...` -> `captions-check ...`: lets the forms share the `captions` word."""
+    for i, word in enumerate(argv):
+        if word == "captions" and i + 1 < len(argv) and argv[i + 1] in SUBCOMMANDS:
+            return argv[:i] + [f"captions-{argv[i + 1]}"] + argv[i + 2:]
+        if not word.startswith("-") and (i == 0 or argv[i - 1] != "--home"):
+            break
+    return argv
+
+
+def cmd_captions(args: argparse.Namespace) -> int:
+    from introstudio.core.captions.formats import write_captions
+    from introstudio.core.captions.pipeline import caption_take
+    from introstudio.core.project import open_project
+    from introstudio.core.settings import load_settings
+
+    pf = open_project(args.dir)
+    settings = load_settings(args.paths.settings_file)
+    profile = args.profile or pf.project.design.caption_profile or settings.caption_profile
+    result = drive(caption_take(pf, args.take, engine=args.engine, model=args.model or settings.caption_model or None,
+                                language=args.language, profile=profile, use_script=not args.no_script),
+                   show=not args.json)
+    if args.output:
+        write_captions(result.track.cues, args.output)
+    track = result.track
+    if args.json:
+        emit_json({"ok": True, "take": track.take_id, "cues": len(track.cues), "engine": track.engine,
+                   "model": track.model, "profile": track.profile, "script_match": result.script_match,
+                   "departures": track.departures, "violations": [v.__dict__ for v in result.violations],
+                   "files": [str(f) for f in result.files] + ([str(args.output)] if args.output else [])})
+        return 0
+    print(f"Take {track.take_id}: {len(track.cues)} captions ({track.engine} {track.model}, {track.profile} profile)")
+    if result.script_match is not None:
+        print(f"Script match: {result.script_match:.0%} of the script's words were spoken")
+    for d in track.departures:
+        where = f" at {d['start']:.1f}s" if d.get("start") is not None else ""
+        print(f"  review: {d['kind']}{where}: script {d['script_text']!r}, heard {d['heard_text']!r}")
+    for v in result.violations:
+        print(f"  {v}")
+    for f in list(result.files) + ([args.output] if args.output else []):
+        print(f"Wrote {f}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from introstudio.core.captions.formats import read_captions, write_captions
+    from introstudio.core.captions.layout import check_cues
+    from introstudio.core.captions.pipeline import fix_cues, store_track, track_for
+    from introstudio.core.captions.profiles import get_profile
+    from introstudio.core.project.store import PROJECT_FILE, open_project
+
+    target: Path = args.target
+    warnings: list[str] = []
+    if target.is_dir() and (target / PROJECT_FILE).exists():
+        pf = open_project(target)
+        track = track_for(pf, args.take)
+        cues, profile_name = list(track.cues), args.profile or track.profile
+    else:
+        pf, track = None, None
+        loaded = read_captions(target)
+        cues, warnings, profile_name = list(loaded.cues), list(loaded.warnings), args.profile or "default"
+    profile = get_profile(profile_name)
+    violations = check_cues(cues, profile)
+    fixed_to = None
+    if args.fix and violations:
+        cues, violations = fix_cues(cues, profile.name)
+        if pf is not None and track is not None:
+            track.cues, track.profile, track.edited = cues, profile.name, True
+            store_track(pf, track)
+            fixed_to = pf.file
+        else:
+            fixed_to = args.output or target
+            write_captions(cues, fixed_to)
+    if args.json:
+        emit_json({"ok": not violations, "profile": profile.name, "cues": len(cues), "warnings": warnings,
+                   "fixed": str(fixed_to) if fixed_to else None,
+                   "violations": [v.__dict__ for v in violations]})
+        return 0 if not violations else 1
+    for w in warnings:
+        print(f"warning: {w}")
+    if fixed_to:
+        print(f"Re-flowed to the {profile.name} profile: {len(cues)} captions, saved to {fixed_to}")
+    for v in violations:
+        print(f"Cue {v.cue_number} [{v.rule}]: {v.message}")
+    print(f"{len(cues)} captions, {len(violations)} problem(s) under the {profile.name} profile."
+          + ("" if not violations or args.fix else " Run again with --fix to re-flow them."))
+    return 0 if not violations else 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from introstudio.core.captions.pipeline import import_captions
+    from introstudio.core.project import open_project
+
+    pf = open_project(args.dir)
+    track, warnings = import_captions(pf, args.file, args.take, args.language)
+    if args.json:
+        emit_json({"ok": True, "take": track.take_id, "cues": len(track.cues), "warnings": warnings})
+        return 0
+    for w in warnings:
+        print(f"warning: {w}")
+    print(f"Imported {len(track.cues)} captions into take {track.take_id}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from introstudio.core.captions.pipeline import export_captions
+    from introstudio.core.project import open_project
+
+    out = export_captions(open_project(args.dir), args.file, args.take)
+    if args.json:
+        emit_json({"ok": True, "file": str(out)})
+    else:
+        print(f"Wrote {out}")
+    return 0

@@ -1,0 +1,142 @@
+"""Captions for a project's take: transcribe, align to the script, lay out under a profile, store, import, export."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from introstudio.core.captions.engines.base import Transcript, TranscribeOptions, get_engine
+from introstudio.core.captions.formats import read_captions, write_captions
+from introstudio.core.captions.layout import Violation, build_cues, check_cues, reflow
+from introstudio.core.captions.model import Cue
+from introstudio.core.captions.profiles import get_profile
+from introstudio.core.errors import IntroStudioError, UserError
+from introstudio.core.jobs import Job, Progress, scaled
+from introstudio.core.project.model import CaptionTrack, Take, now_iso
+from introstudio.core.project.store import ProjectFolder
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CaptionResult:
+    """What a captioning run produced, for the CLI/GUI to report."""
+
+    track: CaptionTrack
+    transcript: Transcript
+    script_match: float | None
+    violations: tuple[Violation, ...]
+    files: tuple[Path, ...]
+
+
+def choose_take(pf: ProjectFolder, take_id: int | None) -> Take:
+    if take_id is not None:
+        return pf.project.take(take_id)
+    take = pf.project.current_take()
+    if take is None:
+        raise UserError("This project has no takes to caption yet.",
+                        "Add footage with `introstudio import DIR FILE`, or record a take in the app.")
+    return take
+
+
+def project_script_text(pf: ProjectFolder) -> tuple[str | None, str]:
+    """The filled script and its language, or (None, 'en') when the project has no usable script."""
+    from introstudio.core.project.ops import filled_script
+
+    try:
+        script = filled_script(pf.project)
+    except IntroStudioError as exc:
+        log.info("captions without script alignment: %s", exc.message)
+        return None, "en"
+    return script.text, script.language
+
+
+def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "faster-whisper",
+                 model: str | None = None, language: str | None = None, profile: str = "default",
+                 use_script: bool = True) -> Job[CaptionResult]:
+    """Transcribe a take offline, align it to the script, build cues, and save them in the project."""
+    from introstudio.core.captions.align import align_to_script, script_prompt
+
+    take = choose_take(pf, take_id)
+    caption_profile = get_profile(profile)
+    script_text, script_language = project_script_text(pf) if use_script else (None, "en")
+    options = TranscribeOptions(
+        language=language or script_language,
+        initial_prompt=script_prompt(script_text) if script_text else None,
+        start=take.trim_in,
+        end=take.trim_out,
+    )
+    yield Progress(0.0, f"Loading the {engine} model")
+    recogniser = get_engine(engine, model)
+    transcript = yield from scaled(recogniser.transcribe(pf.resolve(take.file), options), 0.02, 0.92,
+                                   prefix="Transcribing: ")
+    words = transcript.words
+    departures: list[dict] = []
+    script_match = None
+    if script_text:
+        yield Progress(0.93, "Aligning the captions to the script")
+        alignment = align_to_script(words, script_text)
+        words, script_match = alignment.words, alignment.script_match
+        departures = [{"kind": d.kind, "script_text": d.script_text, "heard_text": d.heard_text,
+                       "start": d.start, "end": d.end} for d in alignment.departures]
+    yield Progress(0.96, f"Laying out captions ({caption_profile.name} profile)")
+    fps = (take.media.get("video") or {}).get("fps") or None
+    cues = build_cues(words, caption_profile, fps=fps)
+    track = CaptionTrack(take_id=take.id, language=transcript.language, engine=transcript.engine,
+                         model=transcript.model, profile=caption_profile.name, created_at=now_iso(),
+                         cues=cues, departures=departures)
+    take.script_match = script_match
+    files = store_track(pf, track)
+    violations = tuple(check_cues(cues, caption_profile))
+    yield Progress(1.0, f"{len(cues)} captions")
+    return CaptionResult(track, transcript, script_match, violations, files)
+
+
+def store_track(pf: ProjectFolder, track: CaptionTrack) -> tuple[Path, ...]:
+    """Put `track` in the project (replacing the take's old one), save, and keep SRT/VTT copies beside it."""
+    pf.project.captions = [c for c in pf.project.captions if c.take_id != track.take_id] + [track]
+    pf.save()
+    pf.captions_dir.mkdir(exist_ok=True)
+    files = []
+    for ext in (".srt", ".vtt"):
+        out = pf.captions_dir / f"take-{track.take_id}{ext}"
+        write_captions(track.cues, out)
+        files.append(out)
+    return tuple(files)
+
+
+def import_captions(pf: ProjectFolder, file: Path, take_id: int | None = None,
+                    language: str = "en") -> tuple[CaptionTrack, list[str]]:
+    """Use an SRT/WebVTT file as the captions of a take (strictly parsed); returns the warnings too."""
+    take = choose_take(pf, take_id)
+    loaded = read_captions(file)
+    if not loaded.cues:
+        raise UserError(f"{file} holds no captions.", "Check that it is the right file.")
+    track = CaptionTrack(take_id=take.id, language=language, engine="imported", model=Path(file).name,
+                         profile=pf.project.design.caption_profile, created_at=now_iso(), edited=True,
+                         cues=list(loaded.cues))
+    store_track(pf, track)
+    return track, list(loaded.warnings)
+
+
+def track_for(pf: ProjectFolder, take_id: int | None = None) -> CaptionTrack:
+    take = choose_take(pf, take_id)
+    track = pf.project.captions_for(take.id)
+    if track is None:
+        raise UserError(f"Take {take.id} has no captions yet.",
+                        "Make them with `introstudio captions DIR`, or import a file with "
+                        "`introstudio captions import DIR FILE.srt`.")
+    return track
+
+
+def export_captions(pf: ProjectFolder, out: Path, take_id: int | None = None) -> Path:
+    write_captions(track_for(pf, take_id).cues, out)
+    return Path(out)
+
+
+def fix_cues(cues: list[Cue], profile: str, fps: float | None = None) -> tuple[list[Cue], list[Violation]]:
+    """Re-flow cues to the profile; returns the new cues and whatever still cannot be satisfied."""
+    caption_profile = get_profile(profile)
+    fixed = reflow(cues, caption_profile, fps=fps)
+    return fixed, check_cues(fixed, caption_profile)
