@@ -11,7 +11,8 @@ from pathlib import Path
 
 from introstudio.core.errors import MediaError
 from introstudio.core.jobs import Job, Progress, run_job
-from introstudio.core.media.probe import MediaInfo, probe, require_file
+from introstudio.core.media.diagnose import require_file
+from introstudio.core.media.probe import MediaInfo, probe
 
 MIN_SECONDS = 1.0
 LONG_SECONDS = 20 * 60

@@ -11,7 +11,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from introstudio.core.errors import MediaError, ToolError
+from introstudio.core.errors import ToolError
+from introstudio.core.media.diagnose import require_file, unreadable
 
 PTS_SAMPLE = 120  # video packets whose timestamps decide VFR (demux only, cheap)
 SAMPLE_BYTES = 48 * 1024 * 1024  # stop sampling earlier on huge intra-only packets (ProRes, 4K)
@@ -102,42 +103,6 @@ def probe(path: str | os.PathLike[str], ffprobe: str | None = None) -> MediaInfo
     return _probe_pyav(file, size)
 
 
-def require_file(path: Path) -> int:
-    """Size of `path`, after checking it exists, is a readable file and is not empty."""
-    name = path.name or str(path)
-    if not path.exists():
-        raise MediaError(
-            f'"{name}" does not exist.',
-            hint=f"Check the file is still in {path.parent}; it may have been moved or renamed, "
-            "or be on a drive that is not plugged in.",
-        )
-    if path.is_dir():
-        raise MediaError(
-            f'"{name}" is a folder, not a video file.', hint="Open the folder and choose the video file inside it."
-        )
-    try:
-        with open(path, "rb") as handle:
-            handle.read(1)
-        size = path.stat().st_size
-    except PermissionError:
-        raise MediaError(
-            f'"{name}" cannot be read: permission denied.',
-            hint="Copy the file somewhere you own (e.g. Documents) or ask IT to grant read access, "
-            "then import the copy.",
-        ) from None
-    except OSError as exc:
-        raise MediaError(
-            f'"{name}" cannot be read: {exc.strerror or exc}.', hint="Copy the file to this computer and try again."
-        ) from None
-    if size == 0:
-        raise MediaError(
-            f'"{name}" is empty (0 bytes).',
-            hint="The copy or download did not finish, or the recording failed. "
-            "Copy it again from the phone, camera or share.",
-        )
-    return size
-
-
 def _probe_pyav(path: Path, size: int) -> MediaInfo:
     """Probe with PyAV: demux about PTS_SAMPLE video packets and decode one frame (for the display matrix)."""
     import av
@@ -145,7 +110,7 @@ def _probe_pyav(path: Path, size: int) -> MediaInfo:
     try:
         container = av.open(str(path), metadata_errors="replace")
     except (av.FFmpegError, OSError) as exc:
-        raise _unreadable(path, getattr(exc, "strerror", None) or str(exc)) from None
+        raise unreadable(path, getattr(exc, "strerror", None) or str(exc)) from None
     with container:
         streams = [s for s in container.streams if s.type in ("video", "audio")]
         vstream = next((s for s in streams if s.type == "video" and not _is_cover(s.disposition)), None)
@@ -304,7 +269,7 @@ def _probe_ffprobe(path: Path, size: int, ffprobe: str) -> MediaInfo:
     """Probe with an ffprobe executable (JSON output), for systems that have one."""
     data = _ffprobe_json(ffprobe, ["-show_format", "-show_streams"], path)
     if data is None:
-        raise _unreadable(path, "ffprobe could not read it")
+        raise unreadable(path, "ffprobe could not read it")
     streams = data.get("streams", [])
     vdata = next(
         (s for s in streams if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")),
@@ -361,70 +326,3 @@ def _fraction(text: Any) -> Fraction | None:
     except (ValueError, ZeroDivisionError):
         return None
     return value if value > 0 else None
-
-
-def _unreadable(path: Path, reason: str) -> MediaError:
-    """Explain, from its first bytes, why an existing file cannot be opened as media."""
-    name = path.name
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        head = b""
-    convert = "Export or convert it to an MP4 (H.264) video, check it plays in a video player, then import that."
-    if _is_iso_media(head):
-        if _mp4_cut_off(path):
-            return MediaError(
-                f'"{name}" is incomplete: the recording was cut off before it was finished, '
-                "so its index (the MP4 'moov' box) is missing and it cannot be played.",
-                hint="If it came from a phone or camera, copy it again from the device. If a recorder crashed "
-                "while writing it, remuxing cannot help because the index is missing; a repair tool such as "
-                "untrunc can sometimes rebuild it using another clip recorded on the same device.",
-            )
-        return MediaError(f'"{name}" looks like an MP4/MOV video but is damaged ({reason}).', hint=convert)
-    for magic, kind in _MAGIC:
-        if head.lstrip().lower().startswith(magic):
-            return MediaError(f'"{name}" is {kind}, not a video file.', hint="Choose the video recording itself.")
-    if head and b"\0" not in head:
-        try:
-            head.decode("utf-8")
-            return MediaError(
-                f'"{name}" is a text file, not a video file (despite its name).',
-                hint="Choose the video recording itself; renaming a file does not convert it.",
-            )
-        except UnicodeDecodeError:
-            pass
-    return MediaError(f'"{name}" is not a video or audio file IntroStudio can read ({reason}).', hint=convert)
-
-
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%pdf", "a PDF document"),
-    (b"<!doctype html", "a web page (HTML); the download probably saved a page instead of the video"),
-    (b"<html", "a web page (HTML); the download probably saved a page instead of the video"),
-    (b"pk\x03\x04", "a ZIP archive (or an Office document); unzip it first"),
-)
-_BOX_TYPES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid", b"moof", b"styp"}
-
-
-def _is_iso_media(head: bytes) -> bool:
-    return len(head) >= 8 and head[4:8] in _BOX_TYPES
-
-
-def _mp4_cut_off(path: Path) -> bool:
-    """True when an MP4/MOV's top-level boxes run past the end of the file or lack the moov index."""
-    end = path.stat().st_size
-    offset, seen = 0, set()
-    with open(path, "rb") as handle:
-        while offset + 8 <= end:
-            handle.seek(offset)
-            header = handle.read(16)
-            size, kind = int.from_bytes(header[:4], "big"), header[4:8]
-            if size == 1 and len(header) >= 16:
-                size = int.from_bytes(header[8:16], "big")
-            elif size == 0:
-                size = end - offset
-            if size < 8 or offset + size > end:
-                return True
-            seen.add(kind)
-            offset += size
-    return b"moov" not in seen

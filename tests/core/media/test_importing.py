@@ -14,6 +14,7 @@ from introstudio.core.errors import Cancelled, MediaError
 from introstudio.core.jobs import CancelToken, run_job
 from introstudio.core.media import importing
 from introstudio.core.media import probe as probe_mod
+from introstudio.core.media import diagnose as diagnose_mod
 from introstudio.core.media.importing import check_importable, copy_into_project, review, safe_filename
 from introstudio.core.media.testmedia import VALID_CORPUS_ITEMS
 
@@ -73,7 +74,7 @@ def test_unreadable_file(monkeypatch, clip):
     def denied(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(probe_mod, "open", denied, raising=False)
+    monkeypatch.setattr(diagnose_mod, "open", denied, raising=False)
     with pytest.raises(MediaError, match="permission denied") as info:
         check_importable(clip("cfr"))
     assert "read access" in info.value.hint

@@ -1,0 +1,110 @@
+"""Why a file is not usable media: missing, unreadable, empty, a document, a cut-off MP4."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from introstudio.core.errors import MediaError
+
+
+def require_file(path: Path) -> int:
+    """Size of `path`, after checking it exists, is a readable file and is not empty."""
+    name = path.name or str(path)
+    if not path.exists():
+        raise MediaError(
+            f'"{name}" does not exist.',
+            hint=f"Check the file is still in {path.parent}; it may have been moved or renamed, "
+            "or be on a drive that is not plugged in.",
+        )
+    if path.is_dir():
+        raise MediaError(
+            f'"{name}" is a folder, not a video file.', hint="Open the folder and choose the video file inside it."
+        )
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+        size = path.stat().st_size
+    except PermissionError:
+        raise MediaError(
+            f'"{name}" cannot be read: permission denied.',
+            hint="Copy the file somewhere you own (e.g. Documents) or ask IT to grant read access, "
+            "then import the copy.",
+        ) from None
+    except OSError as exc:
+        raise MediaError(
+            f'"{name}" cannot be read: {exc.strerror or exc}.', hint="Copy the file to this computer and try again."
+        ) from None
+    if size == 0:
+        raise MediaError(
+            f'"{name}" is empty (0 bytes).',
+            hint="The copy or download did not finish, or the recording failed. "
+            "Copy it again from the phone, camera or share.",
+        )
+    return size
+
+
+def unreadable(path: Path, reason: str) -> MediaError:
+    """Explain, from its first bytes, why an existing file cannot be opened as media."""
+    name = path.name
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        head = b""
+    convert = "Export or convert it to an MP4 (H.264) video, check it plays in a video player, then import that."
+    if _is_iso_media(head):
+        if _mp4_cut_off(path):
+            return MediaError(
+                f'"{name}" is incomplete: the recording was cut off before it was finished, '
+                "so its index (the MP4 'moov' box) is missing and it cannot be played.",
+                hint="If it came from a phone or camera, copy it again from the device. If a recorder crashed "
+                "while writing it, remuxing cannot help because the index is missing; a repair tool such as "
+                "untrunc can sometimes rebuild it using another clip recorded on the same device.",
+            )
+        return MediaError(f'"{name}" looks like an MP4/MOV video but is damaged ({reason}).', hint=convert)
+    for magic, kind in _MAGIC:
+        if head.lstrip().lower().startswith(magic):
+            return MediaError(f'"{name}" is {kind}, not a video file.', hint="Choose the video recording itself.")
+    if head and b"\0" not in head:
+        try:
+            head.decode("utf-8")
+            return MediaError(
+                f'"{name}" is a text file, not a video file (despite its name).',
+                hint="Choose the video recording itself; renaming a file does not convert it.",
+            )
+        except UnicodeDecodeError:
+            pass
+    return MediaError(f'"{name}" is not a video or audio file IntroStudio can read ({reason}).', hint=convert)
+
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%pdf", "a PDF document"),
+    (b"<!doctype html", "a web page (HTML); the download probably saved a page instead of the video"),
+    (b"<html", "a web page (HTML); the download probably saved a page instead of the video"),
+    (b"pk\x03\x04", "a ZIP archive (or an Office document); unzip it first"),
+)
+_BOX_TYPES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid", b"moof", b"styp"}
+
+
+def _is_iso_media(head: bytes) -> bool:
+    return len(head) >= 8 and head[4:8] in _BOX_TYPES
+
+
+def _mp4_cut_off(path: Path) -> bool:
+    """True when an MP4/MOV's top-level boxes run past the end of the file or lack the moov index."""
+    end = path.stat().st_size
+    offset, seen = 0, set()
+    with open(path, "rb") as handle:
+        while offset + 8 <= end:
+            handle.seek(offset)
+            header = handle.read(16)
+            size, kind = int.from_bytes(header[:4], "big"), header[4:8]
+            if size == 1 and len(header) >= 16:
+                size = int.from_bytes(header[8:16], "big")
+            elif size == 0:
+                size = end - offset
+            if size < 8 or offset + size > end:
+                return True
+            seen.add(kind)
+            offset += size
+    return b"moov" not in seen
