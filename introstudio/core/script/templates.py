@@ -25,14 +25,25 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from introstudio.core.errors import InvalidInputError, NotFoundError, TemplateError
-from introstudio.core.script.reading import MAX_WORDS_PER_MINUTE, count_words, reading_seconds
+from introstudio.core.script.reading import (
+    MAX_WORDS_PER_MINUTE,
+    count_words,
+    reading_seconds,
+)
+from introstudio.core.script.syntax import (
+    SyntaxProblem,
+    emit,
+    parse_paragraph,
+    split_paragraphs,
+    tidy,
+    variable_names,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "resources" / "templates"
 
@@ -46,9 +57,6 @@ COMPUTED_VARIABLES: Mapping[str, str] = {
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _VAR_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
-_FIELD = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
-_SECTION = re.compile(r"\{([?!])\s*([A-Za-z_][A-Za-z0-9_]*)\s*:")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _TOP_KEYS = {"id", "title", "language", "description", "words_per_minute", "text", "variables"}
 _VAR_KEYS = {"name", "label", "required", "default", "example"}
 _HONORIFICS = {"dr", "dra", "doctor", "doctora", "prof", "professor", "mr", "mrs", "ms", "mx", "sr", "sra"}
@@ -117,122 +125,6 @@ class FilledScript:
         return reading_seconds(self.word_count, self.words_per_minute)
 
 
-# --- the template language ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Var:
-    name: str
-
-
-@dataclass(frozen=True)
-class _Section:
-    name: str
-    negate: bool
-    body: tuple[_Node, ...]
-
-
-_Node = Union[str, _Var, _Section]
-
-
-class _SyntaxProblem(Exception):
-    """A syntax error in one paragraph; args are (message, position)."""
-
-
-def _parse_seq(s: str, i: int, nested: bool) -> tuple[tuple[_Node, ...], int, bool]:
-    """Parse until the end or (when nested) the ``}`` closing a section; returns nodes, end, closed."""
-    out: list[_Node] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            out.append("".join(buf))
-            buf.clear()
-
-    while i < len(s):
-        c = s[i]
-        if s.startswith("{{", i) or s.startswith("}}", i):
-            buf.append(c)
-            i += 2
-        elif c == "{":
-            flush()
-            if m := _SECTION.match(s, i):
-                body, end, closed = _parse_seq(s, m.end(), nested=True)
-                if not closed:
-                    raise _SyntaxProblem(f"section '{{{m.group(1)}{m.group(2)}:' is never closed with '}}'", i)
-                out.append(_Section(m.group(2), m.group(1) == "!", body))
-                i = end
-            elif m := _FIELD.match(s, i):
-                out.append(_Var(m.group(1)))
-                i = m.end()
-            else:
-                snippet = s[i:i + 20].split("\n")[0]
-                raise _SyntaxProblem(f"'{snippet}' is not '{{variable}}' or '{{?variable: text}}' "
-                                     "(write '{{' for a literal brace)", i)
-        elif c == "}":
-            if nested:
-                flush()
-                return tuple(out), i + 1, True
-            raise _SyntaxProblem("unmatched '}' (write '}}' for a literal brace)", i)
-        else:
-            buf.append(c)
-            i += 1
-    flush()
-    return tuple(out), i, False
-
-
-@lru_cache(maxsize=512)
-def _parse_paragraph(text: str) -> tuple[_Node, ...]:
-    return _parse_seq(text, 0, nested=False)[0]
-
-
-def _names(nodes: Iterable[_Node]) -> Iterable[str]:
-    for node in nodes:
-        if isinstance(node, _Var):
-            yield node.name
-        elif isinstance(node, _Section):
-            yield node.name
-            yield from _names(node.body)
-
-
-def _emit(nodes: Iterable[_Node], values: Mapping[str, str], out: list[str]) -> None:
-    for node in nodes:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, _Var):
-            out.append(values[node.name])  # inserted as plain text, never parsed again
-        elif bool(values[node.name]) != node.negate:
-            _emit(node.body, values, out)
-
-
-_TIDY = (
-    (re.compile(r"\s+"), " "),
-    (re.compile(r"\s+([,.;:!?)\]»])"), r"\1"),
-    (re.compile(r"([(\[¿¡«])\s+"), r"\1"),
-    (re.compile(r",(?:\s*,)+"), ","),
-    (re.compile(r",\s*(?=[.;:!?])"), ""),
-    (re.compile(r"(?<!\.)\.\.(?!\.)"), "."),
-)
-
-
-def _tidy(text: str) -> str:
-    """Whitespace and punctuation left tidy after optional sections drop out."""
-    for pattern, replacement in _TIDY:
-        text = pattern.sub(replacement, text)
-    return text.strip()
-
-
-def _split_paragraphs(text: str) -> list[tuple[int, str]]:
-    """(offset, paragraph) for each non-blank paragraph; paragraphs are separated by blank lines."""
-    found, start = [], 0
-    for m in [*_PARAGRAPH_BREAK.finditer(text), None]:
-        end = m.start() if m else len(text)
-        chunk = text[start:end]
-        if chunk.strip():
-            found.append((start + len(chunk) - len(chunk.lstrip()), chunk.strip()))
-        start = m.end() if m else end
-    return found
-
-
 # --- parsing template files -----------------------------------------------------------------------
 
 def parse_template(text: str, source: Path | None = None) -> Template:
@@ -268,14 +160,14 @@ def parse_template(text: str, source: Path | None = None) -> Template:
     variables = _parse_variables(data.get("variables", []), fail)
     declared = {v.name for v in variables}
     paragraphs: list[str] = []
-    for number, (offset, para) in enumerate(_split_paragraphs(data["text"]), start=1):
+    for number, (offset, para) in enumerate(split_paragraphs(data["text"]), start=1):
         try:
-            nodes = _parse_paragraph(para)
-        except _SyntaxProblem as exc:
+            nodes = parse_paragraph(para)
+        except SyntaxProblem as exc:
             line = data["text"].count("\n", 0, offset + exc.args[1]) + 1
             raise fail(f"paragraph {number} (line {line} of text): {exc.args[0]}",
                        "See the syntax at the top of introstudio/core/script/templates.py.") from None
-        for name in _names(nodes):
+        for name in variable_names(nodes):
             if name in COMPUTED_VARIABLES and "name" not in declared:
                 raise fail(f"paragraph {number} uses {{{name}}}, which needs a declared 'name' variable",
                            "Declare a [[variables]] entry with name = \"name\".")
@@ -424,22 +316,22 @@ def render(template: Template, values: Mapping[str, object]) -> FilledScript:
     paragraphs: list[str] = []
     for number, para in enumerate(template.paragraphs, start=1):
         try:  # templates from parse_template are already checked; a hand-built one may not be
-            nodes = _parse_paragraph(para)
-            if bad := [n for n in _names(nodes) if n not in resolved]:
-                raise _SyntaxProblem(f"variable {bad[0]!r} is not declared", 0)
-        except _SyntaxProblem as exc:
+            nodes = parse_paragraph(para)
+            if bad := [n for n in variable_names(nodes) if n not in resolved]:
+                raise SyntaxProblem(f"variable {bad[0]!r} is not declared", 0)
+        except SyntaxProblem as exc:
             raise TemplateError(f"Template {template.id}, paragraph {number}: {exc.args[0]}",
                                 "Fix the template file.") from None
         out: list[str] = []
-        _emit(nodes, resolved, out)
-        if tidy := _tidy("".join(out)):
-            paragraphs.append(tidy)
+        emit(nodes, resolved, out)
+        if tidied := tidy("".join(out)):
+            paragraphs.append(tidied)
     return FilledScript(template.id, template.language, tuple(paragraphs), template.words_per_minute)
 
 
 def free_text_script(text: str, language: str = "en", words_per_minute: int = 150) -> FilledScript:
     """The user's own script, split into paragraphs on blank lines and used as written."""
-    paragraphs = tuple(" ".join(p.split()) for _, p in _split_paragraphs(text or ""))
+    paragraphs = tuple(" ".join(p.split()) for _, p in split_paragraphs(text or ""))
     if not paragraphs:
         raise InvalidInputError("The script is empty.", "Write or paste the text the clinician will read.")
     return FilledScript(None, language, paragraphs, words_per_minute)
