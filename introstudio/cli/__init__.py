@@ -19,7 +19,7 @@ log = logging.getLogger("introstudio.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from introstudio.cli import captions_cmd, doctor_cmd, project_cmds
+    from introstudio.cli import captions_cmd, doctor_cmd, project_cmds, publish_cmd
 
     parser = argparse.ArgumentParser(
         prog="introstudio",
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     project_cmds.register(sub)
     captions_cmd.register(sub)
+    publish_cmd.register(sub)
     doctor_cmd.register(sub)
     # Hidden helper commands (`captions check` is rewritten to `captions-check`) stay out of the listing.
     sub._choices_actions = [a for a in sub._choices_actions if a.help != argparse.SUPPRESS]

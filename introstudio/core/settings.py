@@ -25,6 +25,8 @@ class Settings:
     caption_profile: str = "default"
     brand_kit: str = ""  # empty: the bundled default kit
     youtube_client_secrets: str = ""  # path to the organisation's OAuth client file
+    youtube_api_root: str = ""  # empty: Google's; set for a proxy or a test server
+    youtube_daily_quota: int = 10000
 
     def validate(self) -> None:
         if not 60 <= int(self.words_per_minute) <= 300:

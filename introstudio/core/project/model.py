@@ -185,6 +185,7 @@ class Publish:
     category_id: str = "27"  # Education
     privacy: str = "private"
     language: str = "en"
+    contains_synthetic_media: bool = False
     video_id: str | None = None
     upload: dict[str, Any] = field(default_factory=dict)  # resumable session address, file hash, offset
 

@@ -1,0 +1,258 @@
+"""`introstudio publish` (upload to YouTube after an explicit yes) and `introstudio auth login|status|logout`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from introstudio.cli.output import drive, emit_json
+
+PRIVACY = ("private", "unlisted", "public")
+DEFAULT_CHUNK = 8 * 1024 * 1024
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("publish", help="upload the exported clip to YouTube for approval (private by default)",
+                       description="Upload the project's latest export with its title, description, tags, "
+                                   "captions and thumbnail. Asks before uploading; if interrupted, run it again "
+                                   "to resume the same upload.")
+    p.add_argument("dir", type=Path, nargs="?", help="the project folder (omit with --queued)")
+    p.add_argument("--privacy", choices=PRIVACY, default=None,
+                   help="who can see the video (default: the project's setting, normally private)")
+    p.add_argument("-y", "--yes", action="store_true", help="upload without asking for confirmation")
+    p.add_argument("--confirm-public", action="store_true",
+                   help="the second confirmation --privacy public needs when there is no prompt")
+    p.add_argument("--video", type=Path, metavar="FILE", help="which export to upload (default: the latest)")
+    p.add_argument("--no-captions", action="store_true", help="do not upload the caption track")
+    p.add_argument("--no-thumbnail", action="store_true", help="do not set the custom thumbnail")
+    p.add_argument("--new-video", action="store_true",
+                   help="upload as another video although the project was published before")
+    p.add_argument("--synthetic-media", action="store_true",
+                   help="declare that the video contains realistic AI-generated or altered content")
+    p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK, metavar="BYTES",
+                   help="bytes per upload request, a multiple of 262144 (default 8 MiB)")
+    p.add_argument("--queued", action="store_true", help="publish the projects that waited for the quota reset")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_publish)
+
+    a = sub.add_parser("auth", help="sign in to YouTube, show the sign-in, or sign out (login|status|logout)")
+    actions = a.add_subparsers(dest="auth_action", metavar="ACTION")
+    a.set_defaults(func=lambda args: _auth_usage(a))
+    lg = actions.add_parser("login", help="sign in with the organisation's OAuth client in the browser")
+    lg.add_argument("--client-secrets", type=Path, metavar="FILE",
+                    help="the organisation's Desktop-app OAuth client file (remembered in settings)")
+    lg.add_argument("--no-browser", action="store_true", help="only print the address to open")
+    lg.add_argument("--no-captions", action="store_true", help="ask for upload permission only, not captions")
+    lg.add_argument("--store-in-file", action="store_true",
+                    help="without a system keyring, keep the sign-in in a file only you can read")
+    lg.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS", help=argparse.SUPPRESS)
+    lg.add_argument("--json", action="store_true")
+    lg.set_defaults(func=cmd_login)
+    st = actions.add_parser("status", help="show whether IntroStudio can publish, and check the sign-in")
+    st.add_argument("--offline", action="store_true", help="do not contact Google to check the sign-in")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_status)
+    lo = actions.add_parser("logout", help="revoke the sign-in at Google and delete it from this computer")
+    lo.add_argument("--json", action="store_true")
+    lo.set_defaults(func=cmd_logout)
+
+
+def _auth_usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _context(args: argparse.Namespace) -> tuple[Any, Path]:
+    """(ApiConfig, token file) for this run: the environment is read here, at the edge, once."""
+    from introstudio.core.publish.client import api_config_from
+    from introstudio.core.settings import load_settings
+
+    settings = load_settings(args.paths.settings_file)
+    return api_config_from(settings, os.environ), args.paths.config_dir / "youtube-token.json"
+
+
+def _ask(question: str) -> str:
+    print(question, end=" ", file=sys.stderr, flush=True)
+    line = sys.stdin.readline()
+    return line.strip().lower()
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from introstudio.core.errors import InvalidInputError
+
+    if args.queued:
+        return _publish_queued(args)
+    if args.dir is None:
+        raise InvalidInputError("Say which project to publish.", "introstudio publish DIR (or --queued).")
+    from introstudio.core.project import open_project
+    from introstudio.core.publish.assets import find_assets
+    from introstudio.core.publish.metadata import build_metadata, load_templates
+    from introstudio.core.settings import load_settings
+
+    pf = open_project(args.dir)
+    kit = pf.project.design.brand_kit or load_settings(args.paths.settings_file).brand_kit or None
+    assets = find_assets(pf, args.video)
+    meta = build_metadata(pf.project, load_templates(kit), args.privacy, args.synthetic_media or None)
+    if not args.json:
+        _preview(assets, meta, args)
+    if not args.yes:
+        if args.json or _ask(f"Upload this video to YouTube as {meta.privacy}? [y/N]") not in ("y", "yes"):
+            print("Nothing was uploaded." + (" Pass --yes to confirm." if args.json else ""), file=sys.stderr)
+            return 1
+    public_ok = meta.privacy != "public" or args.confirm_public
+    if not public_ok and not args.json and sys.stdin.isatty():
+        answer = _ask("A public video can be found and watched by anyone, at once. Type 'public' to confirm:")
+        public_ok = answer == "public"
+        if not public_ok:
+            print("Nothing was uploaded.", file=sys.stderr)
+            return 1
+    result = _run(args, pf, meta.privacy, public_ok, kit)
+    _report(result, args.json)
+    return 0
+
+
+def _run(args: argparse.Namespace, pf: Any, privacy: str, public_ok: bool, kit: str | None) -> Any:
+    from introstudio.core.publish.publish import PublishOptions, connector, publish_project
+    from introstudio.core.publish.quota import PublishQueue, QuotaLedger
+
+    config, token_file = _context(args)
+    folder = args.paths.config_dir / "youtube"
+    ledger = QuotaLedger(folder / "quota.json", config.daily_quota)
+    queue = PublishQueue(folder / "queue.json")
+    options = PublishOptions(captions=not args.no_captions, thumbnail=not args.no_thumbnail,
+                             video=str(args.video) if args.video else None, new_video=args.new_video,
+                             contains_synthetic_media=args.synthetic_media or None, brand_kit=kit,
+                             chunk_size=args.chunk_size)
+    job = publish_project(pf, privacy, confirmed=True, public_confirmed=public_ok,
+                          connect=connector(config, token_file, ledger), ledger=ledger, queue=queue, options=options)
+    return drive(job, show=not args.json)
+
+
+def _preview(assets: Any, meta: Any, args: argparse.Namespace) -> None:
+    size = assets.video.stat().st_size / 1e6
+    print(f"Video:       {assets.video} ({size:.1f} MB)")
+    print(f"Title:       {meta.title}")
+    print(f"Privacy:     {meta.privacy}")
+    print(f"Category:    {meta.category_id}   Language: {meta.language}   Tags: {', '.join(meta.tags) or '-'}")
+    captions = "no (--no-captions)" if args.no_captions else (assets.srt.name if assets.srt else "none found")
+    thumb = "no (--no-thumbnail)" if args.no_thumbnail else (assets.thumbnail.name if assets.thumbnail else "none found")
+    print(f"Captions:    {captions}")
+    print(f"Thumbnail:   {thumb}")
+    print(f"Made for kids: no   Notify subscribers: no   Synthetic media: {'yes' if meta.contains_synthetic_media else 'no'}")
+
+
+def _report(result: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json({"ok": True, "video_id": result.video_id, "url": result.url, "studio_url": result.studio_url,
+                   "title": result.title, "privacy_requested": result.privacy_requested,
+                   "privacy_status": result.privacy_status, "upload_status": result.upload_status,
+                   "captions": result.captions, "thumbnail": result.thumbnail, "complete": result.complete,
+                   "warnings": list(result.warnings), "size": result.size, "bytes_sent": result.bytes_sent,
+                   "resumed_from": result.resumed_from, "already_uploaded": result.already_uploaded})
+        return
+    verb = "Already on YouTube" if result.already_uploaded else "Uploaded"
+    print(f"{verb}: {result.url} ({result.privacy_status or result.privacy_requested})")
+    print(f"Review it in YouTube Studio: {result.studio_url}")
+    if result.resumed_from:
+        print(f"Resumed from {result.resumed_from / 1e6:.1f} MB already on YouTube.")
+    print(f"Captions: {result.captions}. Thumbnail: {result.thumbnail}.")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+
+
+def _publish_queued(args: argparse.Namespace) -> int:
+    from introstudio.core.errors import UserError
+    from introstudio.core.project import open_project
+    from introstudio.core.publish.quota import PublishQueue
+
+    queue = PublishQueue(args.paths.config_dir / "youtube" / "queue.json")
+    due, waiting = queue.due(), [e for e in queue.entries() if e not in queue.due()]
+    results, failed = [], 0
+    for entry in due:
+        try:
+            pf = open_project(Path(entry.project))
+            result = _run(args, pf, entry.privacy, entry.privacy == "public", None)
+            results.append({"project": entry.project, "ok": True, "url": result.url})
+            if not args.json:
+                _report(result, False)
+        except UserError as exc:
+            failed += 1
+            results.append({"project": entry.project, "ok": False, "message": exc.message, "hint": exc.hint})
+            if not args.json:
+                print(f"error: {entry.project}: {exc.message}", file=sys.stderr)
+    if args.json:
+        emit_json({"ok": not failed, "published": results,
+                   "waiting": [{"project": e.project, "not_before": e.not_before} for e in waiting]})
+    else:
+        if not due:
+            print("No queued upload is due.")
+        for e in waiting:
+            print(f"Waiting until {e.not_before}: {e.project}")
+    return 1 if failed else 0
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    from introstudio.core.publish.auth import load_client_secrets, scopes_for, sign_in
+    from introstudio.core.publish.tokens import TokenStore
+    from introstudio.core.settings import load_settings, save_settings
+
+    if args.client_secrets:
+        client = load_client_secrets(args.client_secrets)  # check it before remembering it
+        settings = load_settings(args.paths.settings_file)
+        settings.youtube_client_secrets = str(args.client_secrets.expanduser().absolute())
+        save_settings(args.paths.settings_file, settings)
+    config, token_file = _context(args)
+    client = load_client_secrets(config.client_secrets)
+    store = TokenStore(client.client_id, token_file, allow_file=args.store_in_file)
+
+    def show(url: str) -> None:
+        print("Sign in to YouTube in your browser" + ("" if not args.no_browser else "; open this address:")
+              + (f"\n{url}" if args.no_browser else f" (if it did not open, go to:\n{url} )"), file=sys.stderr)
+
+    token = sign_in(client, scopes_for(not args.no_captions), store, open_browser=not args.no_browser,
+                    show_url=show, timeout=args.timeout)
+    if args.json:
+        emit_json({"ok": True, "stored_in": token.where, "scopes": list(token.scopes)})
+    else:
+        print(f"Signed in. The sign-in is kept in the {token.where}.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from introstudio.core.publish.auth import auth_status
+
+    config, token_file = _context(args)
+    status = auth_status(config, token_file, check=not args.offline)
+    if args.json:
+        emit_json({"ok": status.signed_in and status.valid is not False, "signed_in": status.signed_in,
+                   "source": status.source, "client_id": status.client_id, "scopes": list(status.scopes),
+                   "valid": status.valid, "detail": status.detail,
+                   "api_root": config.root})
+    else:
+        state = "signed in" if status.signed_in else "not signed in"
+        print(f"YouTube: {state}" + (f" ({status.source})" if status.source else "") + f": {status.detail}")
+        if status.scopes:
+            print("Allows: " + ", ".join(s.rsplit("/", 1)[-1] for s in status.scopes))
+        if config.api_root:
+            print(f"API root: {config.root}")
+    return 0 if status.signed_in and status.valid is not False else 1
+
+
+def cmd_logout(args: argparse.Namespace) -> int:
+    from introstudio.core.publish.auth import logout
+
+    config, token_file = _context(args)
+    result = logout(config, token_file)
+    if args.json:
+        emit_json({"ok": True, "revoked": result.revoked, "removed_from": list(result.removed_from),
+                   "detail": result.detail})
+        return 0
+    if result.removed_from:
+        print(("Signed out: the sign-in was revoked at Google" if result.revoked else "Signed out")
+              + " and deleted from " + ", ".join(result.removed_from) + ".")
+    if result.detail:
+        print(result.detail)
+    return 0

@@ -1,0 +1,284 @@
+"""Publish a project to YouTube: confirm, check, upload once, read back, captions, thumbnail, quota.
+
+Every step's outcome is saved in project.publish.upload, so running publish again after any failure
+(or after the quota reset) continues with what is missing and never uploads a second video.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from introstudio.core.jobs import Job, Progress, scaled
+from introstudio.core.project.model import now_iso
+from introstudio.core.project.store import ProjectFolder
+from introstudio.core.publish.assets import PublishAssets, check_captions, check_thumbnail, find_assets
+from introstudio.core.publish.auth import open_session, scopes_for
+from introstudio.core.publish.client import ApiConfig, YouTubeApi, build_http, build_service
+from introstudio.core.publish.errors import (
+    ApiError,
+    ConfirmationRequiredError,
+    NetworkError,
+    PublishError,
+    QuotaExceededError,
+)
+from introstudio.core.publish.metadata import VideoMetadata, build_metadata, load_templates
+from introstudio.core.publish.quota import PublishQueue, QuotaLedger
+from introstudio.core.publish.retry import Kind, RetryPolicy, classify
+from introstudio.core.publish.upload import DEFAULT_CHUNK_SIZE, hash_file, upload_video
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch", "pt": "Português",
+                  "it": "Italiano", "nl": "Nederlands", "pl": "Polski", "zh": "中文", "ar": "العربية"}
+LOCKED_PRIVATE = ("YouTube made the video private although {asked} was asked: videos uploaded through an API "
+                  "project that has not passed YouTube's API audit are locked private. The organisation's Google "
+                  "Cloud admin can request the audit; until then, change the privacy in YouTube Studio.")
+UNVERIFIED_THUMBNAIL = ("The video is up, but YouTube refused the custom thumbnail (403): custom thumbnails need a "
+                        "verified channel. Verify it at https://www.youtube.com/verify, then run publish again.")
+
+Connect = Callable[[Sequence[str]], YouTubeApi]
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """Choices for one publish; the defaults upload the latest export with captions and thumbnail."""
+
+    captions: bool = True
+    thumbnail: bool = True
+    video: str | None = None  # a particular export; None = the latest
+    new_video: bool = False  # upload again although the project already has a video
+    contains_synthetic_media: bool | None = None
+    brand_kit: str | None = None  # the organisation's kit, when the project names none
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What is on YouTube now, and anything the user must know (partial success is not failure)."""
+
+    video_id: str
+    title: str
+    privacy_requested: str
+    privacy_status: str
+    upload_status: str
+    captions: str  # "uploaded", "already uploaded", "none", or why not
+    thumbnail: str  # "set", "already set", "none", or why not
+    warnings: tuple[str, ...]
+    size: int
+    bytes_sent: int
+    resumed_from: int
+    already_uploaded: bool
+
+    @property
+    def url(self) -> str:
+        return f"https://youtu.be/{self.video_id}"
+
+    @property
+    def studio_url(self) -> str:
+        return f"https://studio.youtube.com/video/{self.video_id}/edit"
+
+    @property
+    def complete(self) -> bool:
+        return self.captions in ("uploaded", "already uploaded", "none") and \
+            self.thumbnail in ("set", "already set", "none")
+
+
+def connector(config: ApiConfig, token_file: Path | None, ledger: QuotaLedger | None,
+              retry: RetryPolicy | None = None) -> Connect:
+    """A `Connect` that signs the service in with the environment's token or the stored sign-in."""
+    def connect(scopes: Sequence[str]) -> YouTubeApi:
+        from google_auth_httplib2 import AuthorizedHttp
+
+        session = open_session(config, token_file, scopes)
+        # No transparent refresh-and-resend on 401: our loop refreshes once and asks the server first.
+        http = AuthorizedHttp(session.credentials, http=build_http(config.timeout), refresh_status_codes=())
+        return YouTubeApi(build_service(http, config.api_root), http, session, ledger, retry)
+    return connect
+
+
+def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed: bool = False,
+                    public_confirmed: bool = False, connect: Connect, ledger: QuotaLedger | None = None,
+                    queue: PublishQueue | None = None, options: PublishOptions = PublishOptions(),
+                    ) -> Job[PublishResult]:
+    """Upload the project's export with its metadata, captions and thumbnail; refuses without `confirmed`."""
+    if confirmed is not True:
+        raise ConfirmationRequiredError("Nothing was uploaded: publishing to YouTube needs an explicit confirmation.",
+                                        "Answer yes at the prompt, or pass --yes.")
+    assets = find_assets(pf, options.video)
+    templates = load_templates(pf.project.design.brand_kit or options.brand_kit)
+    meta = build_metadata(pf.project, templates, privacy, options.contains_synthetic_media)
+    if meta.privacy == "public" and not public_confirmed:
+        raise ConfirmationRequiredError("Nothing was uploaded: making a video public needs a second confirmation.",
+                                        "Confirm at the second prompt, or pass --confirm-public.")
+    if options.captions and assets.srt is not None:
+        check_captions(assets.srt)
+    warnings: list[str] = []
+    thumb_mime = ""
+    if options.thumbnail and assets.thumbnail is not None:
+        thumb_mime, found = check_thumbnail(assets.thumbnail)
+        warnings += found
+    yield Progress(0.0, "Checking the video file")
+    sha = yield from scaled(hash_file(assets.video), 0.0, 0.05)
+
+    publish = pf.project.publish
+    state: dict[str, Any] = dict(publish.upload or {})
+    done_id = state.get("video_id") if state.get("sha256") == sha else None
+    if publish.video_id and not done_id and not options.new_video:
+        raise PublishError(f"This project was already published as video {publish.video_id}, from another export.",
+                           "Pass --new-video to upload this export as another video.")
+    if options.new_video and publish.video_id:
+        state, done_id = {}, None
+    want_captions = options.captions and assets.srt is not None and not state.get("captions_done")
+    want_thumb = bool(thumb_mime) and not state.get("thumbnail_done")
+    resuming = bool(state.get("session_uri")) and state.get("sha256") == sha
+    if ledger is not None:
+        need = ledger.need(upload=not done_id and not resuming, captions=int(want_captions), thumbnail=want_thumb)
+        if not ledger.fits(need):
+            raise _queued(ledger, queue, pf, meta.privacy, need)
+    api = connect(scopes_for(options.captions and assets.srt is not None))
+    _sign_in_now(api)
+
+    if (resuming or done_id) and state.get("title") and \
+            (state.get("privacy"), state.get("title")) != (meta.privacy, meta.title):
+        warnings.append(f"The upload began as {state.get('privacy')!r} titled {state.get('title')!r}; YouTube keeps "
+                        "what it began with. Change the title or privacy in YouTube Studio if needed.")
+
+    def save_state(new: dict[str, Any]) -> None:  # the privacy and title a session began with stay recorded
+        pf.project.publish.upload = {"privacy": meta.privacy, "title": meta.title, **new}
+        pf.project.publish.video_id = new.get("video_id") or (None if options.new_video else publish.video_id)
+        pf.save()
+
+    outcome = None
+    if not done_id:
+        try:
+            outcome = yield from scaled(upload_video(api, assets.video, meta, sha, state, save_state,
+                                                     options.chunk_size, assets.mimetype), 0.05, 0.9)
+        except QuotaExceededError as exc:
+            raise _queued(ledger, queue, pf, meta.privacy, None) from exc
+        done_id = outcome.video_id
+    state = dict(pf.project.publish.upload or {})
+    yield Progress(0.9, "Checking the video on YouTube")
+    video: dict[str, Any] = {}
+    captions, thumbnail = "none", "none"
+    try:
+        video = yield from _read_back(api, done_id, meta, warnings)
+        if assets.srt is not None and options.captions:
+            captions = "already uploaded" if state.get("captions_done") else \
+                (yield from _captions(api, done_id, assets, warnings))
+            state["captions_done"] = captions in ("uploaded", "already uploaded")
+        if thumb_mime:
+            thumbnail = "already set" if state.get("thumbnail_done") else \
+                (yield from _thumbnail(api, done_id, assets.thumbnail, thumb_mime, warnings))
+            state["thumbnail_done"] = thumbnail in ("set", "already set")
+    except QuotaExceededError:
+        if queue is not None and ledger is not None:
+            queue.add(pf.folder, meta.privacy, ledger.next_reset(), "captions/thumbnail waiting for quota")
+        warnings.append("YouTube's daily quota ran out before the captions/thumbnail; run publish again after "
+                        "the reset (`introstudio publish --queued`) to add them.")
+        captions = captions if captions != "none" or not assets.srt else "waiting for quota"
+        thumbnail = thumbnail if thumbnail != "none" or not thumb_mime else "waiting for quota"
+    state["finished_at"] = now_iso()
+    save_state(state)
+    if queue is not None and not any(s == "waiting for quota" for s in (captions, thumbnail)):
+        queue.remove(pf.folder)
+    status = video.get("status", {}) if video else {}
+    yield Progress(1.0, "Published")
+    return PublishResult(
+        done_id, meta.title, meta.privacy, str(status.get("privacyStatus", "")), str(status.get("uploadStatus", "")),
+        captions, thumbnail, tuple(warnings), assets.video.stat().st_size,
+        outcome.bytes_sent if outcome else 0, outcome.resumed_from if outcome else 0, outcome is None)
+
+
+def _queued(ledger: QuotaLedger | None, queue: PublishQueue | None, pf: ProjectFolder, privacy: str,
+            need: Any) -> PublishError:
+    if ledger is None:
+        return QuotaExceededError("YouTube's daily quota is spent.", "Run publish again after midnight Pacific time.")
+    error = ledger.wait_error(need, "This upload")
+    if queue is not None:
+        queue.add(pf.folder, privacy, error.reset_at, error.message)
+    return error
+
+
+def _sign_in_now(api: YouTubeApi) -> None:
+    """Get an access token before anything is sent, so a dead sign-in is reported first."""
+    try:
+        api.auth.ensure_valid()
+    except PublishError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        if classify(exc).kind is Kind.TRANSIENT:
+            raise NetworkError(f"Cannot reach Google to sign in ({exc}).",
+                               "Check the connection and run the command again.") from exc
+        raise
+
+
+def _read_back(api: YouTubeApi, video_id: str, meta: VideoMetadata, warnings: list[str]) -> Job[dict[str, Any]]:
+    """videos.list the new video and report what YouTube did with it (rejected, locked private, ...)."""
+    listing = yield from api.execute("videos.list", lambda: api.service.videos().list(
+        part="status,snippet,processingDetails", id=video_id), 0.9)
+    items = listing.get("items") or []
+    if not items:
+        warnings.append(f"YouTube does not list video {video_id} yet; check YouTube Studio in a few minutes.")
+        return {}
+    video = items[0]
+    status = video.get("status", {})
+    upload_status = status.get("uploadStatus", "")
+    if upload_status == "rejected":
+        warnings.append(f"YouTube rejected the video ({status.get('rejectionReason', 'no reason given')}).")
+    elif upload_status == "failed":
+        warnings.append(f"YouTube could not process the video ({status.get('failureReason', 'no reason given')}).")
+    if meta.privacy != "private" and status.get("privacyStatus") == "private":
+        warnings.append(LOCKED_PRIVATE.format(asked=meta.privacy))
+    return video
+
+
+def _captions(api: YouTubeApi, video_id: str, assets: PublishAssets, warnings: list[str]) -> Job[str]:
+    """captions.insert the sidecar SRT; a refusal is a partial success with the reason."""
+    from googleapiclient.http import MediaInMemoryUpload
+
+    assert assets.srt is not None
+    data = assets.srt.read_bytes()
+    language = assets.caption_language
+    name = LANGUAGE_NAMES.get(language.split("-")[0].lower(), language)
+    body = {"snippet": {"videoId": video_id, "language": language, "name": name, "isDraft": False}}
+
+    def make() -> Any:
+        return api.service.captions().insert(
+            part="snippet", body=body, media_body=MediaInMemoryUpload(data, mimetype="application/octet-stream"))
+
+    def landed() -> Job[Any]:  # after a lost response: did the track arrive anyway?
+        listing = yield from api.execute("captions.list", lambda: api.service.captions().list(
+            part="snippet", videoId=video_id), 0.93)
+        return next((c for c in listing.get("items", []) if c.get("snippet", {}).get("language") == language
+                     and c.get("snippet", {}).get("name") == name), None)
+
+    try:
+        yield Progress(0.92, "Uploading the captions")
+        yield from api.execute("captions.insert", make, 0.93, check_done=landed)
+    except ApiError as exc:
+        warnings.append(f"The video is up, but the captions were not added: {exc.message}. {exc.hint}")
+        return f"not uploaded ({exc.reason or exc.status})"
+    return "uploaded"
+
+
+def _thumbnail(api: YouTubeApi, video_id: str, image: Path | None, mime: str, warnings: list[str]) -> Job[str]:
+    """thumbnails.set; 403 (channel not verified) is a partial success with a clear message."""
+    from googleapiclient.http import MediaInMemoryUpload
+
+    assert image is not None
+    data = image.read_bytes()
+    try:
+        yield Progress(0.96, "Setting the thumbnail")
+        yield from api.execute("thumbnails.set", lambda: api.service.thumbnails().set(
+            videoId=video_id, media_body=MediaInMemoryUpload(data, mimetype=mime)), 0.97)
+    except ApiError as exc:
+        if exc.status == 403:
+            warnings.append(UNVERIFIED_THUMBNAIL)
+            return "not set (channel not verified)"
+        warnings.append(f"The video is up, but the thumbnail was not set: {exc.message}")
+        return f"not set ({exc.reason or exc.status})"
+    return "set"
