@@ -73,7 +73,8 @@ def cmd_captions(args: argparse.Namespace) -> int:
     settings = load_settings(args.paths.settings_file)
     profile = args.profile or pf.project.design.caption_profile or settings.caption_profile
     result = drive(caption_take(pf, args.take, engine=args.engine, model=args.model or settings.caption_model or None,
-                                language=args.language, profile=profile, use_script=not args.no_script),
+                                language=args.language, profile=profile, use_script=not args.no_script,
+                                cache_dir=args.paths.cache_dir),
                    show=not args.json)
     if args.output:
         write_captions(result.track.cues, args.output)

@@ -54,7 +54,7 @@ def project_script_text(pf: ProjectFolder) -> tuple[str | None, str]:
 
 def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "faster-whisper",
                  model: str | None = None, language: str | None = None, profile: str = "default",
-                 use_script: bool = True) -> Job[CaptionResult]:
+                 use_script: bool = True, cache_dir: Path | None = None) -> Job[CaptionResult]:
     """Transcribe a take offline, align it to the script, build cues, and save them in the project."""
     from introstudio.core.captions.align import align_to_script, script_prompt
 
@@ -68,7 +68,7 @@ def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "f
         end=take.trim_out,
     )
     yield Progress(0.0, f"Loading the {engine} model")
-    recogniser = get_engine(engine, model)
+    recogniser = get_engine(engine, model, cache_dir=cache_dir)
     transcript = yield from scaled(recogniser.transcribe(pf.resolve(take.file), options), 0.02, 0.92,
                                    prefix="Transcribing: ")
     words = transcript.words

@@ -50,8 +50,11 @@ class Engine(Protocol):
         ...
 
 
-def get_engine(name: str = "faster-whisper", model: str | None = None) -> Engine:
-    """An engine by name; `model` is a local model folder or a model name already in the cache (None: bundled)."""
+def get_engine(name: str = "faster-whisper", model: str | None = None, cache_dir: Path | None = None) -> Engine:
+    """An engine by name; `model` is a local model folder or a model name already in the cache (None: bundled).
+
+    `cache_dir` is where an engine may keep derived files (openai-whisper's converted checkpoint).
+    """
     if name == "faster-whisper":
         from introstudio.core.captions.engines.faster import FasterWhisperEngine
 
@@ -59,5 +62,5 @@ def get_engine(name: str = "faster-whisper", model: str | None = None) -> Engine
     if name == "openai-whisper":
         from introstudio.core.captions.engines.openai import OpenAIWhisperEngine
 
-        return OpenAIWhisperEngine(model)
+        return OpenAIWhisperEngine(model, cache_dir=cache_dir)
     raise NotFoundError(f"Unknown caption engine {name!r}.", f"Choose one of: {', '.join(ENGINE_NAMES)}.")
