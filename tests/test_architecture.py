@@ -53,5 +53,6 @@ def test_console_script_answers_help():
     exe = Path(sys.executable).with_name("introstudio")
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0
-    for command in ("new", "script", "import", "info", "doctor", "templates", "demo"):
+    for command in ("new", "script", "import", "info", "doctor", "templates", "demo", "captions", "render", "publish",
+                    "auth", "roster", "batch"):
         assert command in out.stdout

@@ -103,12 +103,12 @@ def test_templates_lists_all(cli):
 
 def test_demo_creates_then_reopens_sample(cli, tmp_path):
     where = tmp_path / "Sample project"
-    r = cli("demo", "--where", where)
+    r = cli("demo", "--where", where, "--no-gui")
     assert r.code == 0, r.err
     assert "Dr. Maria Lopez" in r.out
     info = json.loads((where / "project.json").read_text(encoding="utf-8"))
     assert len(info["takes"]) == 1
-    r = cli("demo", "--where", where)  # again: reopened, not duplicated or overwritten
+    r = cli("demo", "--where", where, "--no-gui")  # again: reopened, not duplicated or overwritten
     assert r.code == 0
     assert len(json.loads((where / "project.json").read_text(encoding="utf-8"))["takes"]) == 1
 

@@ -19,7 +19,15 @@ log = logging.getLogger("introstudio.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from introstudio.cli import captions_cmd, doctor_cmd, project_cmds, publish_cmd
+    from introstudio.cli import (
+        batch_cmd,
+        captions_cmd,
+        doctor_cmd,
+        gui_cmd,
+        project_cmds,
+        publish_cmd,
+        render_cmd,
+    )
 
     parser = argparse.ArgumentParser(
         prog="introstudio",
@@ -33,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     project_cmds.register(sub)
     captions_cmd.register(sub)
+    render_cmd.register(sub)
     publish_cmd.register(sub)
+    batch_cmd.register(sub)
+    gui_cmd.register(sub)
     doctor_cmd.register(sub)
     # Hidden helper commands (`captions check` is rewritten to `captions-check`) stay out of the listing.
     sub._choices_actions = [a for a in sub._choices_actions if a.help != argparse.SUPPRESS]
@@ -41,10 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from introstudio.cli.batch_cmd import rewrite_argv as rewrite_batch_argv
     from introstudio.cli.captions_cmd import rewrite_argv
 
     parser = build_parser()
-    args = parser.parse_args(rewrite_argv(list(sys.argv[1:] if argv is None else argv)))
+    args = parser.parse_args(rewrite_batch_argv(rewrite_argv(list(sys.argv[1:] if argv is None else argv))))
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR

@@ -138,7 +138,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         publisher = _publisher(args, settings)
     job = run_batch(args.folder, args.steps, preset=args.preset, workers=args.workers,
                     scheduler_address=args.scheduler, retries=max(0, args.retries), options=options,
-                    publisher=publisher)
+                    publisher=publisher, log_file=args.paths.log_file)
     show = not args.json
     bar = ProgressBar(enabled=show)
 

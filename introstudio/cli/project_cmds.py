@@ -55,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("demo", help="create the sample project from bundled footage (the README's run command)")
     p.add_argument("--where", type=Path, metavar="DIR", help="folder for the sample project")
+    p.add_argument("--no-gui", action="store_true", help="do not open the desktop app afterwards")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_demo)
 
@@ -183,7 +184,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     print(f"The sample project is in {pf.folder}")
     args.dir = pf.folder
-    return cmd_info(args)
+    cmd_info(args)
+    if args.no_gui:
+        return 0
+    if not _has_display():
+        print(f'No display here, so the desktop app was not opened. On a desktop: introstudio gui "{pf.folder}"')
+        return 0
+    from introstudio.gui.app import run_gui
+
+    return run_gui(pf.folder, None, None, args.paths)
+
+
+def _has_display() -> bool:
+    import os
+    import sys
+
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _parse_sets(items: list[str]) -> dict[str, str]:

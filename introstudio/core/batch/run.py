@@ -1,0 +1,231 @@
+"""Run a batch over every project in a folder: overall progress, a line per finished clinician, a report.
+
+Captions and renders run on workers (local processes or Dask). Publishing runs here, in the batch's own
+process, one project at a time as renders finish: uploads need the network rather than CPU, the quota
+ledger is one file, and the YouTube sign-in never has to travel to cluster workers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from introstudio.core.batch.report import ReportInfo, write_report
+from introstudio.core.batch.scheduler import DEFAULT_RETRIES, Backend, make_backend, schedule
+from introstudio.core.batch.tasks import (
+    DONE,
+    FAILED,
+    NOT_RUN,
+    SKIPPED,
+    STEP_FUNCTIONS,
+    STEPS,
+    ItemResult,
+    ProjectLock,
+    StepResult,
+    TaskOptions,
+    export_file,
+)
+from introstudio.core.errors import Cancelled, IntroStudioError, InvalidInputError, NotFoundError, UserError
+from introstudio.core.jobs import Job, Progress, run_job
+from introstudio.core.project.model import now_iso
+from introstudio.core.project.store import PROJECT_FILE, ProjectFolder, open_project
+
+DEFAULT_STEPS = ("captions", "render")
+Publisher = Callable[[ProjectFolder], Job[Any]]  # e.g. publish_project with the sign-in bound (see the CLI)
+
+
+@dataclass(frozen=True)
+class BatchProgress(Progress):
+    """Progress of the whole batch. When a clinician has just finished (or failed), `item` is set and the
+    message is that clinician's one-line result; `counter` always says e.g. "3/5 finished"."""
+
+    item: ItemResult | None = None
+    will_retry: bool = False
+    counter: str = ""
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """How the batch went: one result per project, where the report is, what could not run."""
+
+    folder: Path
+    steps: tuple[str, ...]
+    results: tuple[ItemResult, ...]
+    report_html: Path
+    report_csv: Path
+    seconds: float
+    runner: str
+    unavailable: tuple[str, ...] = ()
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> tuple[ItemResult, ...]:
+        return tuple(r for r in self.results if r.status == FAILED)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def item_line(item: ItemResult, will_retry: bool = False) -> str:
+    """One console line per finished clinician: status, name, what came out or what went wrong."""
+    if item.status == FAILED:
+        line = f"FAILED  {item.name}: {item.error}" + (f" (hint: {item.hint})" if item.hint else "")
+        return line + (" - will retry" if will_retry else "")
+    parts = [f"{s.step} {s.status}" for s in item.steps if s.status != NOT_RUN]
+    if item.duration is not None:
+        parts.append(f"{int(item.duration // 60)}:{int(round(item.duration % 60)):02d}")
+    if item.loudness_lufs is not None:
+        parts.append(f"{item.loudness_lufs:.1f} LUFS")
+    if item.caption_check:
+        parts.append(f"captions {item.caption_check}")
+    if item.published_url:
+        parts.append(item.published_url)
+    return f"{item.status:7} {item.name}: " + ", ".join(parts) + f" [{item.seconds:.1f} s]"
+
+
+def publish_available() -> bool:
+    """True when this IntroStudio has the publish module."""
+    try:
+        from introstudio.core.publish.publish import publish_project  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def parse_steps(steps: str | Iterable[str]) -> tuple[str, ...]:
+    """'captions,render' -> ('captions', 'render') in pipeline order; unknown names raise."""
+    names = [s.strip().lower() for s in (steps.split(",") if isinstance(steps, str) else steps) if s.strip()]
+    unknown = [s for s in names if s not in STEPS]
+    if unknown or not names:
+        raise InvalidInputError(f"Unknown batch step(s): {', '.join(unknown) or 'none given'}.",
+                                f"Choose from: {', '.join(STEPS)} (comma-separated, e.g. captions,render).")
+    return tuple(s for s in STEPS if s in names)
+
+
+def find_projects(folder: Path) -> list[Path]:
+    """Project folders directly inside `folder` (or `folder` itself when it is one), sorted by name."""
+    folder = Path(folder).expanduser().absolute()
+    if not folder.is_dir():
+        raise NotFoundError(f"There is no folder {folder}.", "Check the path to the batch folder.")
+    if (folder / PROJECT_FILE).is_file():
+        return [folder]
+    return sorted((p for p in folder.iterdir() if (p / PROJECT_FILE).is_file()), key=lambda p: p.name.casefold())
+
+
+def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, preset: str | None = None,
+              workers: int | None = None, scheduler_address: str | None = None,
+              retries: int = DEFAULT_RETRIES, options: TaskOptions | None = None,
+              publisher: Publisher | None = None, backend: Backend | None = None,
+              log_file: str | Path | None = None) -> Job[BatchSummary]:
+    """Run `steps` for every project under `folder`, rewriting the report as each one finishes.
+
+    `log_file`: where local workers log (the CLI passes the app log); Dask workers log where Dask says.
+    """
+    started = time.monotonic()
+    folder = Path(folder).expanduser().absolute()
+    chosen = parse_steps(steps)
+    projects = find_projects(folder)
+    if not projects:
+        raise NotFoundError(f"{folder} holds no IntroStudio projects.",
+                            "Create them with `introstudio roster import ROSTER --into FOLDER`.")
+    if preset:
+        from introstudio.core.render.presets import get_preset
+
+        get_preset(preset)
+    unavailable = ("publish",) if "publish" in chosen and not publish_available() else ()
+    if "publish" in chosen and not unavailable and publisher is None:
+        raise UserError("Publishing needs the YouTube sign-in and an explicit confirmation.",
+                        "Run `introstudio batch` with --yes (see `introstudio auth login`).")
+    notes = tuple(f"The {s} step is not available in this version of IntroStudio; it was not run."
+                  for s in unavailable)
+    worker_steps = tuple(s for s in chosen if s in STEP_FUNCTIONS)
+    options = replace(options or TaskOptions(), steps=worker_steps, preset=preset)
+    backend = backend or make_backend(workers, scheduler_address, log_file)
+    info = ReportInfo(folder, chosen, preset, now_iso(), backend.label, notes)
+    results: dict[str, ItemResult] = {str(p): pending_result(p) for p in projects}
+    total, final = len(projects), 0
+    finished = False
+    write_report(list(results.values()), info, running=True)
+    yield BatchProgress(0.0, f"{total} project(s) on {backend.label}", counter=f"0/{total} finished")
+    for note in notes:
+        yield BatchProgress(0.0, note, counter=f"0/{total} finished")
+    try:
+        for event in schedule(list(results), options, backend, retries=retries):
+            eta = (time.monotonic() - started) / final * (total - final) if final else None
+            if event is None:
+                counter = f"{final}/{total} finished"
+                yield BatchProgress(final / total, counter, eta, counter=counter)
+                continue
+            item = event.result
+            if "publish" in chosen and not unavailable and not event.will_retry:
+                item = _publish(item, publisher, options) if publisher else item
+            results[item.folder] = item
+            final += 0 if event.will_retry else 1
+            write_report(list(results.values()), info, running=True)
+            yield BatchProgress(final / total, item_line(item, event.will_retry), eta, item=item,
+                                will_retry=event.will_retry, counter=f"{final}/{total} finished")
+        finished = True
+    finally:
+        if not finished:
+            stopped = replace(info, notes=(*notes, "The batch was stopped before the end; run it again to "
+                                                   "finish: finished projects are skipped."))
+            write_report(list(results.values()), stopped, running=False)
+    html_path, csv_path = write_report(list(results.values()), info, running=False)
+    yield BatchProgress(1.0, f"{total}/{total} finished", counter=f"{total}/{total} finished")
+    return BatchSummary(folder, chosen, tuple(results.values()), html_path, csv_path,
+                        time.monotonic() - started, backend.label, unavailable)
+
+
+def pending_result(folder: Path) -> ItemResult:
+    """The report's row for a project no worker has finished yet (name from project.json, if readable)."""
+    import json
+
+    try:
+        data = json.loads((folder / PROJECT_FILE).read_text(encoding="utf-8"))
+        name = str(data.get("clinician", {}).get("name") or folder.name)
+    except (OSError, ValueError, AttributeError):
+        name = folder.name
+    return ItemResult(str(folder), name, "pending", finished_at="")
+
+
+def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> ItemResult:
+    """Publish one project that rendered fine, here and now; a failure stays in this item."""
+    if item.status == FAILED:
+        return replace(item, steps=(*item.steps, StepResult("publish", NOT_RUN, message="not run: an earlier "
+                                                                                        "step failed")))
+    from introstudio.core.publish.upload import hash_file
+
+    started = time.monotonic()
+    url = item.published_url
+    try:
+        with ProjectLock(item.folder, stale_after=options.lock_stale_after).acquire(wait=options.lock_wait):
+            pf = open_project(Path(item.folder))
+            state = pf.project.publish.upload or {}
+            files = [f for e in pf.project.exports if (f := export_file(pf, e)) is not None and f.is_file()]
+            sha = run_job(hash_file(files[-1])) if files else None
+            if pf.project.publish.video_id and state.get("finished_at") and sha and state.get("sha256") == sha:
+                step = StepResult("publish", SKIPPED, time.monotonic() - started, "already published")
+            else:
+                run_job(publish(pf))
+                step = StepResult("publish", DONE, time.monotonic() - started, "published")
+            if pf.project.publish.video_id:
+                url = f"https://youtu.be/{pf.project.publish.video_id}"
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except IntroStudioError as exc:
+        step = StepResult("publish", FAILED, time.monotonic() - started, exc.message, exc.hint)
+    except Exception as exc:  # a bug: keep it in this item
+        step = StepResult("publish", FAILED, time.monotonic() - started, f"Unexpected error: {exc!r}",
+                          "This is a bug; the details are in the log.")
+    steps = (*item.steps, step)
+    failed = step.status == FAILED
+    status = FAILED if failed else DONE if any(s.status == DONE for s in steps) else SKIPPED
+    return replace(item, status=status, steps=steps, published_url=url, seconds=item.seconds + step.seconds,
+                   error=f"publish: {step.message}" if failed else item.error,
+                   hint=step.hint if failed else item.hint, finished_at=now_iso())

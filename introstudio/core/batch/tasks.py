@@ -1,0 +1,416 @@
+"""Per-project batch steps (captions, render) as top-level functions a worker process can call.
+
+`process_project(folder, options)` opens the project itself, holds the project's lock while it works,
+skips a step whose inputs have not changed since it last ran, and always returns an `ItemResult`
+(never raises for a failure of the project, so one bad clip cannot stop a batch). Publishing runs in
+the batch's own process instead (run.py), where the YouTube sign-in and the quota ledger live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from introstudio.core.errors import Cancelled, IntroStudioError, ToolError, UserError
+from introstudio.core.jobs import run_job
+from introstudio.core.project.model import Take, now_iso
+from introstudio.core.project.store import ProjectFolder, open_project
+
+log = logging.getLogger(__name__)
+
+STEPS = ("captions", "render", "publish")
+DONE, SKIPPED, FAILED, NOT_RUN = "done", "skipped", "failed", "not run"
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    """What to do for each project; picklable, so the same value reaches local and Dask workers."""
+
+    steps: tuple[str, ...] = ("captions", "render")
+    preset: str | None = None  # None: each project's own design.preset
+    caption_engine: str = "faster-whisper"
+    caption_model: str | None = None
+    caption_profile: str | None = None  # None: each project's own design.caption_profile
+    lock_stale_after: float = 15 * 60.0
+    lock_wait: float = 0.0
+    force: bool = False  # redo steps even when their inputs are unchanged
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """How one step went for one project."""
+
+    step: str
+    status: str  # done / skipped / failed / not run
+    seconds: float = 0.0
+    message: str = ""  # why it was skipped, or what went wrong
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Everything the report shows for one clinician after a batch worked on their project."""
+
+    folder: str
+    name: str
+    status: str  # done / skipped / failed
+    steps: tuple[StepResult, ...] = ()
+    error: str = ""
+    hint: str = ""
+    seconds: float = 0.0
+    duration: float | None = None
+    loudness_lufs: float | None = None
+    true_peak: float | None = None
+    caption_check: str = ""
+    caption_problems: int | None = None
+    script_match: float | None = None
+    video: str | None = None
+    srt: str | None = None
+    vtt: str | None = None
+    thumbnail: str | None = None
+    published_url: str | None = None
+    attempt: int = 1
+    worker: str = ""
+    finished_at: str = field(default_factory=now_iso)
+
+
+# --- the task --------------------------------------------------------------------------------------------
+
+def process_project(folder: str | Path, options: TaskOptions) -> ItemResult:
+    """Run the steps for one project under its lock; failures become a failed ItemResult, never an exception."""
+    folder = Path(folder)
+    started = time.monotonic()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    name = folder.name
+    base = ItemResult(str(folder), name, FAILED, attempt=options.attempt, worker=worker)
+    try:
+        with ProjectLock(folder, stale_after=options.lock_stale_after).acquire(wait=options.lock_wait):
+            pf = open_project(folder)
+            name = pf.project.clinician.name or folder.name
+            results: list[StepResult] = []
+            facts: dict[str, Any] = {}
+            for step in options.steps:
+                if results and results[-1].status == FAILED:
+                    results.append(StepResult(step, NOT_RUN, message=f"not run: {results[-1].step} failed"))
+                    continue
+                results.append(_run_step(step, pf, options, facts))
+            from introstudio.core.batch.report import project_facts
+
+            facts.update(project_facts(pf, options.preset or pf.project.design.preset))
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except IntroStudioError as exc:  # the project cannot be opened, or another worker holds it
+        return replace(base, name=name, error=exc.message, hint=exc.hint, seconds=time.monotonic() - started)
+    except Exception as exc:  # a bug; keep it in this item
+        log.exception("batch: unexpected error in %s", folder)
+        return replace(base, name=name, error=f"Unexpected error: {exc!r}",
+                       hint="This is a bug; the details are in the log.", seconds=time.monotonic() - started)
+    failed = next((r for r in results if r.status == FAILED), None)
+    status = FAILED if failed else DONE if any(r.status == DONE for r in results) else SKIPPED
+    return replace(base, name=name, status=status, steps=tuple(results), seconds=time.monotonic() - started,
+                   error=f"{failed.step}: {failed.message}" if failed else "", hint=failed.hint if failed else "",
+                   **facts)
+
+
+def _run_step(step: str, pf: ProjectFolder, options: TaskOptions, facts: dict[str, Any]) -> StepResult:
+    started = time.monotonic()
+    try:
+        status, message = STEP_FUNCTIONS[step](pf, options, facts)
+        return StepResult(step, status, time.monotonic() - started, message)
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except ToolError as exc:
+        log.error("batch %s failed in %s: %s\n%s", step, pf.folder, exc.message, exc.stderr)
+        detail = exc.details(3).replace("\n", " | ")
+        return StepResult(step, FAILED, time.monotonic() - started,
+                          exc.message + (f" ({detail})" if detail else ""), exc.hint)
+    except IntroStudioError as exc:
+        return StepResult(step, FAILED, time.monotonic() - started, exc.message, exc.hint)
+    except Exception as exc:
+        log.exception("batch %s: unexpected error in %s", step, pf.folder)
+        return StepResult(step, FAILED, time.monotonic() - started, f"Unexpected error: {exc!r}",
+                          "This is a bug; the details are in the log.")
+
+
+def _take(pf: ProjectFolder) -> Take:
+    take = pf.project.current_take()
+    if take is None:
+        raise UserError("The project has no footage yet.",
+                        f"Add it with `introstudio import \"{pf.folder}\" FILE`, then run the batch again.")
+    return take
+
+
+def step_captions(pf: ProjectFolder, options: TaskOptions, facts: dict[str, Any]) -> tuple[str, str]:
+    """Caption the current take, unless it already has captions (made or edited ones are never replaced)."""
+    take = _take(pf)
+    track = pf.project.captions_for(take.id)
+    if track is not None and not (options.force and not track.edited):
+        return SKIPPED, f"take {take.id} already has captions"
+    from introstudio.core.captions.pipeline import caption_take
+
+    profile = options.caption_profile or pf.project.design.caption_profile
+    result = run_job(caption_take(pf, take.id, engine=options.caption_engine, model=options.caption_model,
+                                  profile=profile))
+    facts["script_match"] = result.script_match
+    return DONE, f"{len(result.track.cues)} captions"
+
+
+def step_render(pf: ProjectFolder, options: TaskOptions, facts: dict[str, Any]) -> tuple[str, str]:
+    """Render with the preset unless an export with exactly these inputs is already there."""
+    preset = options.preset or pf.project.design.preset
+    digest = inputs_hash(render_inputs(pf, preset))
+    entry = find_export(pf, preset, digest)
+    if entry is not None and not options.force:
+        return SKIPPED, "unchanged since the last export"
+    out = pf.exports_dir / f"{pf.folder.name}-{preset}.mp4"
+    pf.exports_dir.mkdir(exist_ok=True)
+    result = _render_job(pf, preset, out)
+    record_export(pf, result, preset, digest)
+    return DONE, f"rendered {Path(result.video).name}"
+
+
+STEP_FUNCTIONS: dict[str, Callable[[ProjectFolder, TaskOptions, dict[str, Any]], tuple[str, str]]] = {
+    "captions": step_captions, "render": step_render,
+}
+
+
+def _render_job(pf: ProjectFolder, preset: str, out: Path) -> Any:
+    """Run the renderer (imported here, so a worker that only captions never loads it)."""
+    from introstudio.core.render.export import render_project
+
+    return run_job(render_project(pf, preset, out_path=out))
+
+
+# --- inputs and exports ----------------------------------------------------------------------------------
+
+def render_inputs(pf: ProjectFolder, preset_name: str) -> dict[str, Any]:
+    """Everything a render depends on: take file (size, mtime), captions, clinician, design, preset, brand kit."""
+    from introstudio.core.render.brandkit import load_brand_kit
+    from introstudio.core.render.presets import get_preset
+
+    project = pf.project
+    take = _take(pf)
+    stat = pf.resolve(take.file).stat()
+    track = project.captions_for(take.id)
+    try:
+        kit: dict[str, Any] = asdict(load_brand_kit(project.design.brand_kit))  # as the renderer loads it
+    except IntroStudioError as exc:
+        kit = {"error": exc.message}
+    for key, value in list(kit.items()):  # the logo and fonts by size and time, not just by name
+        if isinstance(value, Path) and value.is_file():
+            kit[key] = [str(value), value.stat().st_size, value.stat().st_mtime_ns]
+    return {
+        "take": {"file": take.file, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                 "trim_in": take.trim_in, "trim_out": take.trim_out},
+        "captions": None if track is None else {"language": track.language, "profile": track.profile,
+                                                "cues": [c.to_dict() for c in track.cues]},
+        "clinician": asdict(project.clinician),
+        "design": asdict(project.design),
+        "preset": asdict(get_preset(preset_name)),
+        "brand_kit": kit,
+    }
+
+
+def inputs_hash(inputs: dict[str, Any]) -> str:
+    """A stable digest of render inputs (sorted JSON, SHA-256)."""
+    text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def export_file(pf: ProjectFolder, entry: dict[str, Any]) -> Path | None:
+    """The video an export entry records (the renderer's "file" key), as an absolute path."""
+    stored = entry.get("file") or entry.get("video")
+    if not stored:
+        return None
+    return Path(stored) if Path(stored).is_absolute() else pf.resolve(str(stored))
+
+
+def find_export(pf: ProjectFolder, preset: str, digest: str) -> dict[str, Any] | None:
+    """The export made from exactly these inputs whose video is still on disk, if any."""
+    for entry in reversed(pf.project.exports):
+        if entry.get("inputs_hash") == digest and entry.get("preset") == preset:
+            video = export_file(pf, entry)
+            if video is not None and video.is_file():
+                return entry
+    return None
+
+
+def record_export(pf: ProjectFolder, result: Any, preset: str, digest: str) -> dict[str, Any]:
+    """Tag the renderer's entry for this video with the inputs it was made from; keep one entry per file."""
+    video = os.path.abspath(result.video)
+    same = [e for e in pf.project.exports if (f := export_file(pf, e)) is not None and os.path.abspath(f) == video]
+
+    def rel(path: Any) -> str | None:
+        return None if path is None else pf.relative(Path(path))
+
+    entry = dict(same[-1]) if same else {
+        "file": rel(video), "preset": preset, "created_at": now_iso(), "duration": result.duration,
+        "loudness_lufs": result.loudness_lufs, "true_peak": result.true_peak, "thumbnail": rel(result.thumbnail),
+        "srt": rel(result.srt), "vtt": rel(result.vtt)}
+    entry["inputs_hash"] = digest
+    pf.project.exports = [e for e in pf.project.exports if all(e is not x for x in same)] + [entry]
+    pf.save()
+    return entry
+
+
+# --- the per-project lock --------------------------------------------------------------------------------
+
+LOCK_FILE = ".introstudio.lock"
+HEARTBEAT_SECONDS = 30.0
+
+
+class ProjectLocked(UserError):
+    """Another worker (or a crashed one whose lock is not stale yet) holds the project."""
+
+
+class ProjectLock:
+    """One worker per project: an exclusive lock file holding pid, host and time, refreshed while held.
+
+    A lock is stale, and is removed by the next worker, when its process is gone (same host) or when
+    it has not been refreshed for `stale_after` seconds (any host: a crashed or unplugged machine).
+    Removal happens under a second, short-lived guard file, so two workers never both break one lock.
+    """
+
+    def __init__(self, folder: str | Path, stale_after: float = 15 * 60.0) -> None:
+        self.path = Path(folder) / LOCK_FILE
+        self.stale_after = stale_after
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def acquire(self, wait: float = 0.0) -> ProjectLock:
+        """Take the lock, waiting up to `wait` seconds for a live holder; ProjectLocked otherwise."""
+        deadline = time.monotonic() + wait
+        while not self._try_create():
+            if self.break_if_stale():
+                continue
+            if time.monotonic() >= deadline:
+                info = read_lock(self.path) or {}
+                who = f"process {info.get('pid', '?')} on {info.get('host', '?')} since {info.get('since', '?')}"
+                raise ProjectLocked(
+                    f"{self.path.parent.name} is being worked on by another worker ({who}).",
+                    "Wait for that batch to finish and run this one again. If that process is gone, the lock "
+                    f"is removed automatically after {self.stale_after / 60:.0f} minutes, or delete {self.path}.")
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+        self._stop.clear()
+        self._beat = threading.Thread(target=self._heartbeat, name="lock-heartbeat", daemon=True)
+        self._beat.start()
+        return self
+
+    def release(self) -> None:
+        """Stop refreshing and remove the lock, if it is still ours."""
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=5)
+            self._beat = None
+        if (read_lock(self.path) or {}).get("token") == self.token:
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> ProjectLock:
+        return self if self._beat is not None else self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def _try_create(self) -> bool:
+        data = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now_iso(),
+                           "created": time.time(), "token": self.token}).encode("utf-8")
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return False
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return True
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            try:
+                os.utime(self.path)
+            except OSError:
+                return
+
+    def break_if_stale(self) -> str | None:
+        """Remove the lock when it is stale; returns why, or None when it is live (or was just replaced)."""
+        info, mtime = read_lock(self.path), _mtime(self.path)
+        if mtime is None:
+            return "gone"
+        reason = stale_reason(info, mtime, self.stale_after)
+        if reason is None:
+            return None
+        guard = self.path.with_name(LOCK_FILE + ".break")
+        try:
+            fd = os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            if (time.time() - (_mtime(guard) or time.time())) > 60:
+                guard.unlink(missing_ok=True)  # left by a worker that died while breaking a lock
+            return None
+        try:
+            os.close(fd)
+            if read_lock(self.path) == info and _mtime(self.path) == mtime:  # still the lock we judged
+                self.path.unlink(missing_ok=True)
+                log.warning("removed a stale lock on %s: %s", self.path.parent, reason)
+                return reason
+            return None
+        finally:
+            guard.unlink(missing_ok=True)
+
+
+def read_lock(path: Path) -> dict[str, Any] | None:
+    """The lock file's contents, or None when it is missing, empty or damaged."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def stale_reason(info: dict[str, Any] | None, mtime: float, stale_after: float,
+                 now: float | None = None) -> str | None:
+    """Why a lock is stale (its process is gone on this host, or it is too old), or None when it is live."""
+    age = (time.time() if now is None else now) - mtime
+    if age > stale_after:
+        return f"not refreshed for {age / 60:.0f} minutes"
+    if info is None:
+        return None  # being written just now, or damaged: only age can tell
+    if info.get("host") == socket.gethostname() and isinstance(info.get("pid"), int) \
+            and not pid_alive(info["pid"]):
+        return f"its process {info['pid']} is gone"
+    return None
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with this id runs on this machine (a zombie counts as gone)."""
+    if os.name == "nt":
+        return True  # no cheap, safe check there; such locks go stale by age
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None

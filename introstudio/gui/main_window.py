@@ -1,0 +1,227 @@
+"""The main window: step list, page stack, Back/Next, and the project menu. It only wires pages together."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from introstudio.core.paths import AppPaths
+from introstudio.core.project.store import ProjectFolder
+from introstudio.core.settings import Settings
+from introstudio.gui import errors
+from introstudio.gui.operations import Operation
+from introstudio.gui.pages import build_pages
+from introstudio.gui.pages.base import Page
+from introstudio.gui.widgets.dialogs import Ask
+from introstudio.gui.widgets.start import StartPanel
+from introstudio.gui.widgets.steps import StepList, StepState
+
+log = logging.getLogger("introstudio.gui")
+
+
+class MainWindow(QMainWindow):
+    """Holds one open project at a time and shows one step's page."""
+
+    def __init__(self, paths: AppPaths, settings: Settings, remember: bool = True) -> None:
+        super().__init__()
+        self.paths = paths
+        self.settings = settings
+        self.remember = remember
+        self.pf: ProjectFolder | None = None
+        self.setWindowTitle("IntroStudio")
+        self.setObjectName("mainWindow")
+        self.pages: dict[str, Page] = {p.name: p for p in build_pages(paths, settings)}
+        self.steps = StepList([(p.name, p.title) for p in self.pages.values()])
+        self.steps.stepChosen.connect(self.show_page)
+        self.stack = QStackedWidget()
+        self.start = StartPanel()
+        self.start.newRequested.connect(self.new_project)
+        self.start.openRequested.connect(self.open_project)
+        self.stack.addWidget(self.start)
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+            page.changed.connect(self.update_steps)
+        self.back_button = QPushButton("← &Back")
+        self.back_button.setAccessibleName("Previous step")
+        self.back_button.clicked.connect(lambda: self._go(-1))
+        self.next_button = QPushButton("&Next →")
+        self.next_button.setAccessibleName("Next step")
+        self.next_button.clicked.connect(lambda: self._go(1))
+        self.project_label = QLabel()
+        self.project_label.setObjectName("projectLabel")
+        footer = QHBoxLayout()
+        footer.setContentsMargins(24, 4, 24, 8)
+        footer.addWidget(self.project_label, 1)
+        footer.addWidget(self.back_button)
+        footer.addWidget(self.next_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.stack, 1)
+        right_layout.addLayout(footer)
+        splitter = QSplitter()
+        splitter.addWidget(self.steps)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self._build_menu()
+        self.resize(1280, 800)
+        self._qsettings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+        if remember and self._qsettings.value("geometry"):
+            self.restoreGeometry(self._qsettings.value("geometry"))
+        self._show_start()
+
+    # --- projects -----------------------------------------------------------------------------------
+    def set_project(self, pf: ProjectFolder, page: str | None = None) -> None:
+        """Show `pf`, on `page` or on the first step that is not done yet."""
+        self._leave_current()
+        self.pf = pf
+        self.steps.setEnabled(True)
+        self.setWindowTitle(f"IntroStudio · {pf.project.clinician.name or pf.folder.name}")
+        self.project_label.setText(f"Project: {pf.folder}")
+        self.project_label.setToolTip(str(pf.folder))
+        if self.remember:
+            self._qsettings.setValue("last_project", str(pf.folder))
+            self._qsettings.sync()  # on disk now: after a crash the app reopens this project
+        states = self.update_steps()
+        first_open = next((n for n, s in states.items() if s.is_next), next(iter(self.pages)))
+        self.show_page(page or first_open)
+
+    def open_folder(self, folder: Path, page: str | None = None) -> bool:
+        """Open the project in `folder`; errors are shown, not raised."""
+        from introstudio.core.project.store import open_project
+
+        try:
+            pf = open_project(folder)
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return False
+        self.set_project(pf, page)
+        return True
+
+    def open_project(self) -> None:
+        folder = Ask.project_folder(self, self.paths.documents_dir)
+        if folder is not None:
+            self.open_folder(folder)
+
+    def new_project(self) -> None:
+        from introstudio.core.project.model import Clinician, Script
+        from introstudio.core.project.store import create_project
+
+        folder = Ask.new_project_folder(self, self.paths.documents_dir)
+        if folder is None:
+            return
+        try:
+            pf = create_project(folder, Clinician(), Script(template_id=self.settings.default_template))
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return
+        self.set_project(pf, "clinician")
+
+    def last_project(self) -> Path | None:
+        """The project open when the app last closed (or crashed), if it is still there."""
+        value = self._qsettings.value("last_project")
+        folder = Path(str(value)) if value else None
+        return folder if folder is not None and (folder / "project.json").is_file() else None
+
+    # --- pages --------------------------------------------------------------------------------------
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def show_page(self, name: str) -> None:
+        if self.pf is None or name not in self.pages:
+            return
+        page = self.pages[name]
+        if page is not self.current_page():
+            self._leave_current()
+        page.refresh(self.pf)
+        self.stack.setCurrentWidget(page)
+        self.steps.select(name)
+        names = list(self.pages)
+        index = names.index(name)
+        self.back_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(names) - 1)
+        self.next_button.setText(f"&Next: {self.pages[names[index + 1]].title} →" if index < len(names) - 1
+                                 else "&Next →")
+
+    def update_steps(self) -> dict[str, StepState]:
+        """Re-check which steps are done; the first one that is not is 'next'."""
+        if self.pf is None:
+            return {}
+        states: dict[str, StepState] = {}
+        next_found = False
+        for name, page in self.pages.items():
+            try:
+                done, note = page.is_done(self.pf), page.status(self.pf)
+            except Exception:
+                log.exception("step %s could not report its state", name)
+                done, note = False, ""
+            is_next = not done and not next_found
+            next_found = next_found or is_next
+            states[name] = StepState(done, is_next, note)
+        self.steps.update_states(states)
+        if self.pf is not None:
+            self.setWindowTitle(f"IntroStudio · {self.pf.project.clinician.name or self.pf.folder.name}")
+        return states
+
+    def _go(self, delta: int) -> None:
+        page = self.current_page()
+        if page is None:
+            return
+        names = list(self.pages)
+        index = names.index(page.name) + delta
+        if 0 <= index < len(names):
+            self.show_page(names[index])
+
+    def _leave_current(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.leave()
+
+    def _show_start(self) -> None:
+        self.stack.setCurrentWidget(self.start)
+        self.steps.setEnabled(False)
+        self.back_button.setEnabled(False)
+        self.next_button.setEnabled(False)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Project")
+        for text, shortcut, slot in (("&New project…", QKeySequence.StandardKey.New, self.new_project),
+                                     ("&Open project…", QKeySequence.StandardKey.Open, self.open_project),
+                                     ("&Quit", QKeySequence.StandardKey.Quit, self.close)):
+            action = QAction(text, self)
+            action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        go = self.menuBar().addMenu("&Go")
+        for number, page in enumerate(self.pages.values(), 1):
+            action = QAction(f"{number}. {page.title}", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _c=False, n=page.name: self.show_page(n))
+            go.addAction(action)
+            self.addAction(action)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Write pending edits, stop background work (its clean-up runs), remember the window."""
+        for page in self.pages.values():
+            page.flush()
+        Operation.cancel_all()
+        if self.remember:
+            self._qsettings.setValue("geometry", self.saveGeometry())
+            self._qsettings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,100 @@
+"""The Page base: one step of the guided flow, with its title, done state and autosave.
+
+A page is given the open project through `refresh(pf)` and nothing global. Pages that need more take
+it as keyword arguments to their constructor (`paths: AppPaths`, `settings: Settings`); the window
+passes only the ones a page's constructor names.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from introstudio.core.project.store import ProjectFolder
+from introstudio.gui import errors
+
+log = logging.getLogger("introstudio.gui")
+
+AUTOSAVE_DELAY_MS = 300  # typing pauses this long before project.json is written (atomically)
+
+
+class Page(QWidget):
+    """One step: `name` (for --page), `title` (step list), `summary` (what to do here)."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+
+    changed = Signal()  # the project changed and was saved: the window re-checks the steps
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"page-{self.name}")
+        self.setAccessibleName(f"{self.title} page")
+        self.pf: ProjectFolder | None = None
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_now)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        heading = QLabel(f"<h2 style='margin:0'>{self.title}</h2>")
+        heading.setObjectName("pageHeading")
+        heading.setAccessibleName(self.title)
+        outer.addWidget(heading)
+        if self.summary:
+            intro = QLabel(self.summary)
+            intro.setWordWrap(True)
+            intro.setObjectName("pageSummary")
+            intro.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            outer.addWidget(intro)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(10)
+        outer.addLayout(self.body, 1)
+
+    # --- what the window calls ----------------------------------------------------------------------
+    def refresh(self, pf: ProjectFolder) -> None:
+        """Show `pf` (called when a project opens and whenever the page comes into view)."""
+        self.pf = pf
+
+    def is_done(self, pf: ProjectFolder) -> bool:
+        """Whether this step is complete for `pf`."""
+        return False
+
+    def status(self, pf: ProjectFolder) -> str:
+        """A few words for the step list, e.g. '2 takes' ('' for nothing special)."""
+        return ""
+
+    def leave(self) -> None:
+        """The page goes out of view: write any pending change now."""
+        self.flush()
+
+    # --- autosave -----------------------------------------------------------------------------------
+    def autosave(self, immediate: bool = False) -> None:
+        """Save the project after a change: at once, or after a short pause in typing."""
+        if self.pf is None:
+            return
+        if immediate:
+            self._save_timer.stop()
+            self.save_now()
+        else:
+            self._save_timer.start()
+
+    def flush(self) -> None:
+        """Write a pending autosave now."""
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.save_now()
+
+    def save_now(self) -> None:
+        if self.pf is None:
+            return
+        try:
+            self.pf.save()
+        except Exception as exc:  # a full disk or a newer project format: say so, keep the edits in memory
+            errors.show_error(self, exc)
+            return
+        self.changed.emit()

@@ -1,0 +1,273 @@
+"""Captions page: make captions offline, then review them in a cue table synced to the player."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
+
+from introstudio.core.project.model import CaptionTrack, Take
+from introstudio.core.project.store import ProjectFolder
+from introstudio.core.settings import Settings
+from introstudio.gui.operations import Operation
+from introstudio.gui.pages.base import Page
+from introstudio.gui.pages.takes import take_duration, take_fps
+from introstudio.gui.widgets.cue_table import CueTable
+from introstudio.gui.widgets.dialogs import Ask
+from introstudio.gui.widgets.player import Player
+from introstudio.gui.widgets.progress import ProgressPanel
+
+CAPTION_JOB = "introstudio.core.captions.pipeline:caption_take"
+
+
+class CaptionsPage(Page):
+    """'Make captions', a caption-standard picker, 'Re-flow', and the cue table beside the player."""
+
+    name = "captions"
+    title = "Captions"
+    summary = ("Captions are made on this computer from the chosen take and matched to the script. Click a "
+               "caption to play it; double-click to correct its text or times. Red rows break the caption "
+               "standard, yellow rows are where the words differ from the script.")
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from introstudio.core.captions.profiles import PROFILES
+
+        self.settings = settings or Settings()
+        self.take_label = QLabel()
+        self.take_label.setObjectName("captionTake")
+        self.profile = QComboBox()
+        self.profile.setAccessibleName("Caption standard")
+        for name, profile in PROFILES.items():
+            self.profile.addItem(name, name)
+            self.profile.setItemData(self.profile.count() - 1, profile.description, 3)  # tooltip role
+        self.profile.activated.connect(self._profile_picked)
+        self.make_button = QPushButton("&Make captions")
+        self.make_button.setObjectName("makeCaptions")
+        self.make_button.setAccessibleName("Make captions for the chosen take")
+        self.make_button.clicked.connect(self.make_captions)
+        self.reflow_button = QPushButton("&Re-flow to the standard")
+        self.reflow_button.setObjectName("reflow")
+        self.reflow_button.setAccessibleName("Re-flow all captions to the chosen standard")
+        self.reflow_button.clicked.connect(self.reflow)
+        top = QHBoxLayout()
+        top.addWidget(self.take_label)
+        top.addStretch(1)
+        standard = QLabel("&Standard:")
+        standard.setBuddy(self.profile)
+        top.addWidget(standard)
+        top.addWidget(self.profile)
+        top.addWidget(self.make_button)
+        top.addWidget(self.reflow_button)
+        self.body.addLayout(top)
+        self.player = Player(trim=False)
+        self.table = CueTable()
+        self.table.cueActivated.connect(self.play_cue)
+        self.table.cueEdited.connect(self._cue_edited)
+        self.table.editRejected.connect(lambda text: self.report.setText(text))
+        self.player.positionChanged.connect(self._position)
+        splitter = QSplitter()
+        splitter.addWidget(self.player)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([400, 600])
+        splitter.setChildrenCollapsible(False)
+        self.body.addWidget(splitter, 1)
+        self.report = QLabel()
+        self.report.setObjectName("captionReport")
+        self.report.setWordWrap(True)
+        self.body.addWidget(self.report)
+        self.panel = ProgressPanel()
+        self.body.addWidget(self.panel)
+        self.operation: Operation | None = None
+        self.track: CaptionTrack | None = None
+
+    # --- page API -----------------------------------------------------------------------------------
+    def refresh(self, pf: ProjectFolder) -> None:
+        super().refresh(pf)
+        take = pf.project.current_take()
+        index = self.profile.findData(pf.project.design.caption_profile)
+        self.profile.setCurrentIndex(max(0, index))
+        busy = self.operation is not None and self.operation.running
+        self.make_button.setEnabled(take is not None and not busy)
+        if take is None:
+            self.take_label.setText("No take yet: import or record one first.")
+            self.player.load(None)
+            self.track = None
+            self.table.set_cues([], {})
+            self.reflow_button.setEnabled(False)
+            self.report.setText("")
+            return
+        self.take_label.setText(f"<b>Take {take.id}</b>" + (f" · script match {take.script_match:.0%}"
+                                                             if take.script_match is not None else ""))
+        path = pf.resolve(take.file)
+        if self.player.source != path:
+            self.player.load(path, take_fps(take), take_duration(take))
+        self.track = pf.project.captions_for(take.id)
+        self.make_button.setText("&Make captions again" if self.track else "&Make captions")
+        self.reflow_button.setEnabled(self.track is not None and not busy)
+        self._show_track()
+        self._position(self.player.position())
+
+    def is_done(self, pf: ProjectFolder) -> bool:
+        take = pf.project.current_take()
+        return take is not None and pf.project.captions_for(take.id) is not None
+
+    def status(self, pf: ProjectFolder) -> str:
+        take = pf.project.current_take()
+        track = pf.project.captions_for(take.id) if take else None
+        return f"{len(track.cues)} captions" if track else ""
+
+    def leave(self) -> None:
+        self.player.pause()
+        super().leave()
+
+    def save_now(self) -> None:
+        """Save the project and rewrite the take's SRT/WebVTT files beside it."""
+        if self.pf is None:
+            return
+        if self.track is None:
+            super().save_now()
+            return
+        from introstudio.core.captions.pipeline import store_track
+
+        try:
+            store_track(self.pf, self.track)
+        except Exception as exc:
+            from introstudio.gui import errors
+
+            errors.show_error(self, exc)
+            return
+        self.changed.emit()
+
+    # --- behaviour ----------------------------------------------------------------------------------
+    def profile_name(self) -> str:
+        return str(self.profile.currentData() or "default")
+
+    def make_captions(self) -> Operation | None:
+        """Transcribe the chosen take in the background (offline Whisper), then show the cues."""
+        if self.pf is None or (self.operation is not None and self.operation.running):
+            return None
+        take = self.pf.project.current_take()
+        if take is None:
+            return None
+        if self.track is not None and self.track.edited and not Ask.confirm(
+                self, "Make captions again?", "Your corrections to these captions will be replaced.",
+                yes="Make them again"):
+            return None
+        from introstudio.gui.process_jobs import in_subprocess
+
+        pf, profile, take_id = self.pf, self.profile_name(), take.id
+        folder, snapshot = pf.folder, pf.project.to_dict()
+        engine = self.settings.caption_engine or "faster-whisper"
+        model = self.settings.caption_model or None
+        self.make_button.setEnabled(False)
+        self.reflow_button.setEnabled(False)
+        # In a child process: loading the speech model holds Python's lock long enough to freeze the UI.
+        self.operation = (Operation(self, lambda: in_subprocess(CAPTION_JOB, take_id, detached=(folder, snapshot),
+                                                                engine=engine, model=model, profile=profile),
+                                    f"Making captions for take {take_id}")
+                          .on_success(lambda outcome: self._made(pf, outcome))
+                          .on_finished(self._operation_ended)
+                          .with_progress(self.panel)
+                          .run())
+        return self.operation
+
+    def reflow(self) -> None:
+        """Re-cut every cue to the chosen standard (one click), keeping the words."""
+        if self.pf is None or self.track is None:
+            return
+        from introstudio.core.captions.pipeline import fix_cues
+
+        take = self.pf.project.take(self.track.take_id)
+        cues, left = fix_cues(list(self.track.cues), self.profile_name(), fps=take_fps(take))
+        self.track.cues = cues
+        self.track.profile = self.profile_name()
+        self.track.edited = True
+        self._show_track()
+        self.report.setText(f"Re-flowed to {self.profile_name()}: {len(cues)} captions, "
+                            + (f"{len(left)} problem(s) left that need a hand edit." if left else "no problems left."))
+        self.autosave(immediate=True)
+
+    def play_cue(self, index: int) -> None:
+        """Seek to a cue and play just that cue."""
+        if 0 <= index < len(self.table.cues):
+            cue = self.table.cues[index]
+            self.player.seek(cue.start)
+            self.player.play(until=cue.end)
+
+    def _made(self, pf: ProjectFolder, outcome: Any) -> None:
+        """Commit the child's captions to the project it was made for (only this process saves it)."""
+        from introstudio.core.captions.pipeline import store_track
+
+        result = outcome.result
+        if result is None:
+            return
+        pf.project.take(result.track.take_id).script_match = result.script_match
+        store_track(pf, result.track)
+        if pf is not self.pf:  # the user opened another project meanwhile
+            return
+        self.changed.emit()
+        self.refresh(pf)
+        if result.script_match is not None:
+            self.report.setText(f"Captions made; they match the script at {result.script_match:.0%}. "
+                                + self.report.text())
+
+    def _operation_ended(self) -> None:
+        if self.pf is not None:
+            self.refresh(self.pf)
+
+    def _position(self, seconds: float) -> None:
+        """Follow the player: mark the cue on screen and show its text over the picture."""
+        self.table.highlight_time(seconds)
+        row = self.table.playing_row
+        self.player.video.set_overlay("\n".join(self.table.cues[row].lines) if row is not None else "")
+
+    def _profile_picked(self, _index: int) -> None:
+        if self.pf is None:
+            return
+        self.pf.project.design.caption_profile = self.profile_name()
+        self._show_track()
+        self.autosave(immediate=True)
+
+    def _cue_edited(self, index: int, cue: object) -> None:
+        if self.track is None:
+            return
+        self.track.cues[index] = cue
+        self.track.edited = True
+        self._show_track()
+        self.autosave()
+
+    def _show_track(self) -> None:
+        from introstudio.core.captions.layout import check_cues
+        from introstudio.core.captions.profiles import get_profile
+
+        if self.track is None:
+            self.table.set_cues([], {})
+            self.report.setText("No captions for this take yet. Press “Make captions”: it takes about as "
+                                "long as the take, and nothing leaves this computer.")
+            return
+        take: Take | None = next((t for t in self.pf.project.takes if t.id == self.track.take_id), None) \
+            if self.pf else None
+        profile = get_profile(self.profile_name()).with_fps(take_fps(take) if take else None)
+        violations = check_cues(self.track.cues, profile)
+        problems: dict[int, list[str]] = {}
+        for v in violations:
+            problems.setdefault(v.cue_number - 1, []).append(v.message)
+        self.table.set_cues(self.track.cues, problems, self.track.departures)
+        departures = sum(1 for found in self.table.departures.values() if found)
+        parts = [f"{len(self.track.cues)} captions",
+                 f"{len(problems)} break the {profile.name} standard" if problems else f"all meet {profile.name}",
+                 f"{departures} differ from the script" if departures else "all follow the script"]
+        if self.track.edited:
+            parts.append("corrected by hand")
+        self.report.setText(" · ".join(parts) + ".")
+

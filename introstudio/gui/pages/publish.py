@@ -1,0 +1,159 @@
+"""Publish page: upload the export to YouTube with a confirmation, once the YouTube feature is installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from introstudio.core.errors import IntroStudioError
+from introstudio.core.jobs import Job
+from introstudio.core.paths import AppPaths
+from introstudio.core.project.store import ProjectFolder
+from introstudio.core.settings import Settings
+from introstudio.gui.operations import Operation
+from introstudio.gui.pages.base import Page
+from introstudio.gui.widgets.dialogs import Ask
+from introstudio.gui.widgets.progress import ProgressPanel
+
+log = logging.getLogger("introstudio.gui")
+
+PUBLISH_MODULE = "introstudio.core.publish.publish"
+NOT_YET = ("Publishing to YouTube arrives with the YouTube feature; this version cannot upload yet.\n\n"
+           "Until then, upload the exported video yourself (it is in the project's exports folder, with "
+           "its .srt captions and a thumbnail beside it), and add the captions file in YouTube Studio.")
+
+
+def publish_available() -> bool:
+    """Whether the YouTube feature (introstudio.core.publish.publish) is installed and loads."""
+    try:
+        if importlib.util.find_spec(PUBLISH_MODULE) is None:
+            return False
+        from introstudio.core.publish.publish import publish_project  # noqa: F401
+    except ImportError:
+        log.exception("the publish feature failed to load")
+        return False
+    return True
+
+
+def upload_preview(pf: ProjectFolder, settings: Settings) -> tuple[Any, Any]:
+    """(assets, metadata) of what an upload would send: the latest export, its title and privacy."""
+    from introstudio.core.publish.assets import find_assets
+    from introstudio.core.publish.metadata import build_metadata, load_templates
+
+    kit = pf.project.design.brand_kit or settings.brand_kit or None
+    return find_assets(pf), build_metadata(pf.project, load_templates(kit), None, None)
+
+
+def publish_job(pf: ProjectFolder, paths: AppPaths, settings: Settings, public_confirmed: bool) -> Job[Any]:
+    """The core publish job with the same sign-in, quota ledger and queue as `introstudio publish`."""
+    from introstudio.core.publish.client import api_config_from
+    from introstudio.core.publish.publish import PublishOptions, connector, publish_project
+    from introstudio.core.publish.quota import PublishQueue, QuotaLedger
+
+    config = api_config_from(settings, os.environ)  # the GUI is an edge: the environment is read here
+    folder = paths.config_dir / "youtube"
+    ledger = QuotaLedger(folder / "quota.json", config.daily_quota)
+    kit = pf.project.design.brand_kit or settings.brand_kit or None
+    return publish_project(pf, None, confirmed=True, public_confirmed=public_confirmed,
+                           connect=connector(config, paths.config_dir / "youtube-token.json", ledger),
+                           ledger=ledger, queue=PublishQueue(folder / "queue.json"),
+                           options=PublishOptions(brand_kit=kit))
+
+
+class PublishPage(Page):
+    """A plain 'not yet' note, or an Upload button that confirms what goes where first."""
+
+    name = "publish"
+    title = "Publish"
+    summary = "Put the finished video on YouTube with its captions, title and thumbnail."
+
+    def __init__(self, paths: AppPaths | None = None, settings: Settings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths or AppPaths.for_user()
+        self.settings = settings or Settings()
+        self.available = publish_available()
+        self.note = QLabel(NOT_YET)
+        self.note.setWordWrap(True)
+        self.note.setObjectName("publishNote")
+        self.body.addWidget(self.note)
+        self.upload_button = QPushButton("&Upload to YouTube…")
+        self.upload_button.setObjectName("uploadButton")
+        self.upload_button.setAccessibleName("Upload the exported video to YouTube")
+        self.upload_button.clicked.connect(self.start_upload)
+        self.upload_button.setVisible(self.available)
+        row = QHBoxLayout()
+        row.addWidget(self.upload_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.panel = ProgressPanel()
+        self.body.addWidget(self.panel)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setObjectName("publishResult")
+        self.body.addWidget(self.result)
+        self.body.addStretch(1)
+        self.operation: Operation | None = None
+
+    def refresh(self, pf: ProjectFolder) -> None:
+        super().refresh(pf)
+        if not self.available:
+            return
+        publish = pf.project.publish
+        if publish.video_id:
+            self.note.setText(f"Published as https://youtu.be/{publish.video_id}. Uploading again makes a new "
+                              "video only if the export changed.")
+        elif not pf.project.exports:
+            self.note.setText("Export the video first (previous step); then upload it here.")
+        else:
+            self.note.setText(f"Ready to upload the latest export as a {publish.privacy} video. You will be asked "
+                              "to confirm, and to sign in to YouTube the first time.")
+        self.upload_button.setEnabled(bool(pf.project.exports) and not self._busy())
+
+    def is_done(self, pf: ProjectFolder) -> bool:
+        return bool(pf.project.publish.video_id)
+
+    def _busy(self) -> bool:
+        return self.operation is not None and self.operation.running
+
+    def start_upload(self) -> Operation | None:
+        """Confirm (twice for a public video), then upload in the background."""
+        if self.pf is None or not self.available or self._busy():
+            return None
+        from introstudio.gui import errors
+
+        try:
+            assets, meta = upload_preview(self.pf, self.settings)
+        except IntroStudioError as exc:
+            errors.show_error(self, exc)
+            return None
+        captions = assets.srt.name if assets.srt else "none"
+        if not Ask.confirm(self, "Upload to YouTube?",
+                           f"Upload “{meta.title}” as a {meta.privacy} video?\n\nVideo: {assets.video.name}\n"
+                           f"Captions: {captions}", yes="Upload"):
+            return None
+        public_ok = meta.privacy != "public" or Ask.confirm(
+            self, "Make it public?", "A public video can be found and watched by anyone, at once.",
+            yes="Make it public")
+        if not public_ok:
+            return None
+        pf, paths, settings = self.pf, self.paths, self.settings
+        self.upload_button.setEnabled(False)
+        self.operation = (Operation(self, lambda: publish_job(pf, paths, settings, public_ok), "Uploading to YouTube")
+                          .on_success(self._published)
+                          .on_finished(lambda: self.refresh(pf))
+                          .with_progress(self.panel)
+                          .run())
+        return self.operation
+
+    def _published(self, result: Any) -> None:
+        lines = [f"On YouTube: {result.url} ({result.privacy_status or result.privacy_requested}).",
+                 f"Review it in YouTube Studio: {result.studio_url}",
+                 f"Captions: {result.captions}. Thumbnail: {result.thumbnail}."]
+        lines += [f"⚠ {w}" for w in result.warnings]
+        self.result.setText("\n".join(lines))
+        self.changed.emit()

@@ -1,0 +1,191 @@
+"""The caption cue table: times and text editable in place, problems marked in colour and in words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from introstudio.core.captions.model import Cue
+
+COL_NUMBER, COL_START, COL_END, COL_TEXT, COL_CHECK = range(5)
+LINE_BREAK = " / "  # how a cue's line break is typed in the one-line editor
+VIOLATION_COLOUR = QColor("#FDE2E4")
+DEPARTURE_COLOUR = QColor("#FFF1C2")
+
+
+def parse_seconds(text: str) -> float:
+    """'12.5', '0:12.5' or '1:02:03.4' as seconds; ValueError otherwise."""
+    parts = text.strip().replace(",", ".").split(":")
+    if not 1 <= len(parts) <= 3 or any(not p for p in parts):
+        raise ValueError(text)
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    if seconds < 0:
+        raise ValueError(text)
+    return seconds
+
+
+def departures_in(cue: Cue, departures: Sequence[dict[str, Any]]) -> list[str]:
+    """What the speaker said differently from the script during `cue`, in words."""
+    out = [f.split(":", 1)[1].strip() if f.startswith("departure:") else f for f in cue.flags]
+    for d in departures:
+        start, end = float(d.get("start") or 0.0), float(d.get("end") or 0.0)
+        if start < cue.end and end > cue.start:
+            heard, script = d.get("heard_text") or "", d.get("script_text") or ""
+            if heard and script:
+                out.append(f"said “{heard}”, script has “{script}”")
+            elif heard:
+                out.append(f"said “{heard}”, not in the script")
+            elif script:
+                out.append(f"skipped “{script}” from the script")
+    return list(dict.fromkeys(out))
+
+
+class CueTable(QTableWidget):
+    """One row per cue; `cueActivated(index)` on click, `cueEdited(index, cue)` after a valid edit."""
+
+    cueActivated = Signal(int)
+    cueEdited = Signal(int, object)
+    editRejected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 5, parent)
+        self.setObjectName("cueTable")
+        self.setAccessibleName("Captions")
+        self.setAccessibleDescription("Space plays the selected caption; F2 or typing edits the selected cell.")
+        self.setHorizontalHeaderLabels(["#", "Start", "End", "Text", "Check"])
+        header = self.horizontalHeader()
+        for col in (COL_NUMBER, COL_START, COL_END):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_CHECK, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_CHECK, 240)
+        self.verticalHeader().hide()
+        self.setWordWrap(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
+        self.cues: list[Cue] = []
+        self.problems: dict[int, list[str]] = {}
+        self.departures: dict[int, list[str]] = {}
+        self._filling = False
+        self._playing_row: int | None = None
+        self.cellClicked.connect(lambda row, _col: self.cueActivated.emit(row))
+        self.itemChanged.connect(self._item_changed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space plays the current cue (keyboard users' click); other keys behave as usual."""
+        if event.key() == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier \
+                and self.state() != QAbstractItemView.State.EditingState and self.currentRow() >= 0:
+            self.cueActivated.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
+
+    def set_cues(self, cues: Sequence[Cue], problems: dict[int, list[str]],
+                 departures: Sequence[dict[str, Any]] = ()) -> None:
+        """Show `cues`; `problems` maps a 0-based cue index to broken rules in words."""
+        self._filling = True
+        try:
+            self.cues = list(cues)
+            self.problems = problems
+            self.departures = {i: departures_in(c, departures) for i, c in enumerate(self.cues)}
+            self.setRowCount(len(self.cues))
+            for row, cue in enumerate(self.cues):
+                self._fill_row(row, cue)
+            self.resizeRowsToContents()
+            self._playing_row = None
+        finally:
+            self._filling = False
+
+    def _fill_row(self, row: int, cue: Cue) -> None:
+        problems = self.problems.get(row, [])
+        departures = self.departures.get(row, [])
+        notes = [f"⚠ {p}" for p in problems] + [f"≠ {d}" for d in departures]
+        values = {COL_NUMBER: str(row + 1), COL_START: f"{cue.start:.3f}", COL_END: f"{cue.end:.3f}",
+                  COL_TEXT: LINE_BREAK.join(cue.lines), COL_CHECK: "\n".join(notes) or "OK"}
+        colour = VIOLATION_COLOUR if problems else DEPARTURE_COLOUR if departures else None
+        for col, text in values.items():
+            item = QTableWidgetItem(text)
+            if col in (COL_NUMBER, COL_CHECK):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            if col == COL_TEXT:
+                item.setToolTip(f"Type '{LINE_BREAK.strip()}' with spaces around it to break the line.")
+            if col == COL_CHECK and notes:
+                item.setToolTip("\n".join(notes))
+            if colour is not None:
+                item.setBackground(QBrush(colour))
+                item.setForeground(QBrush(QColor("#1A1A1A")))
+            self.setItem(row, col, item)
+
+    def row_kind(self, row: int) -> str:
+        """'violation', 'departure' or 'ok' (what the row's colour means)."""
+        return "violation" if self.problems.get(row) else "departure" if self.departures.get(row) else "ok"
+
+    def highlight_time(self, seconds: float) -> None:
+        """Mark the cue on screen at `seconds` (bold, with ▶) while the player plays."""
+        row = next((i for i, c in enumerate(self.cues) if c.start <= seconds < c.end), None)
+        if row == self._playing_row:
+            return
+        self._filling = True
+        try:
+            for r, bold in ((self._playing_row, False), (row, True)):
+                if r is None or r >= self.rowCount():
+                    continue
+                for col in range(self.columnCount()):
+                    item = self.item(r, col)
+                    if item is not None:
+                        font = QFont(item.font())
+                        font.setBold(bold)
+                        item.setFont(font)
+                number = self.item(r, COL_NUMBER)
+                if number is not None:
+                    number.setText(("▶ " if bold else "") + str(r + 1))
+            self._playing_row = row
+        finally:
+            self._filling = False
+
+    @property
+    def playing_row(self) -> int | None:
+        return self._playing_row
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        # Items are rebuilt after an edit; never inside the signal of the item being edited.
+        row, col, text = item.row(), item.column(), item.text()
+        QTimer.singleShot(0, self, lambda: self._apply_edit(row, col, text))
+
+    def _apply_edit(self, row: int, col: int, text: str) -> None:
+        if not 0 <= row < len(self.cues):
+            return
+        cue = self.cues[row]
+        try:
+            if col == COL_TEXT:
+                lines = tuple(ln.strip() for ln in text.split(LINE_BREAK.strip()) if ln.strip())
+                if not lines:
+                    raise ValueError("A caption needs some text.")
+                new = replace(cue, lines=lines)
+            elif col in (COL_START, COL_END):
+                value = parse_seconds(text)
+                new = replace(cue, start=value) if col == COL_START else replace(cue, end=value)
+                if new.end <= new.start:
+                    raise ValueError(f"Cue {row + 1} must end after it starts.")
+            else:
+                return
+        except ValueError as exc:
+            message = str(exc) if " " in str(exc) else f"“{text}” is not a time; type seconds like 12.5"
+            self.editRejected.emit(message)
+            self._filling = True
+            self._fill_row(row, cue)
+            self._filling = False
+            return
+        self.cues[row] = new
+        self.cueEdited.emit(row, new)

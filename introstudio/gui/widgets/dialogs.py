@@ -1,0 +1,44 @@
+"""Every question the GUI asks the user, behind classmethods that tests patch (no real dialogs in tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mts *.3gp);;All files (*)"
+
+
+class Ask:
+    """Dialogs as plain functions: each returns the answer, or None/[]/False when the user backs out."""
+
+    @classmethod
+    def footage_files(cls, parent: QWidget | None, start: Path | None = None) -> list[Path]:
+        files, _ = QFileDialog.getOpenFileNames(parent, "Import footage", str(start or Path.home()), VIDEO_FILTER)
+        return [Path(f) for f in files]
+
+    @classmethod
+    def new_project_folder(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:
+        folder, _ = QFileDialog.getSaveFileName(
+            parent, "New project: choose a name for its folder", str(start or Path.home()), "Folders (*)")
+        return Path(folder) if folder else None
+
+    @classmethod
+    def project_folder(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(parent, "Open project folder", str(start or Path.home()))
+        return Path(folder) if folder else None
+
+    @classmethod
+    def confirm(cls, parent: QWidget | None, title: str, question: str, yes: str = "Continue") -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.Cancel, parent)
+        ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is ok
+
+    @classmethod
+    def open_folder(cls, folder: Path) -> bool:
+        """Show `folder` in the system's file manager."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

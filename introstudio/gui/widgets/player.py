@@ -1,0 +1,210 @@
+"""A take player: QMediaPlayer on a video surface, with a position slider, frame stepping and trim in/out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def clock(seconds: float) -> str:
+    """m:ss.cc for the position display."""
+    seconds = max(0.0, seconds)
+    return f"{int(seconds // 60)}:{seconds % 60:05.2f}"
+
+
+class Player(QWidget):
+    """Plays one media file; `positionChanged` reports seconds, `trimChanged` the user's in/out points."""
+
+    positionChanged = Signal(float)
+    trimChanged = Signal(float, object)  # in seconds, out seconds or None (= the end)
+
+    def __init__(self, parent: QWidget | None = None, trim: bool = True) -> None:
+        super().__init__(parent)
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+        from introstudio.gui.widgets.video_view import VideoView
+
+        self._state_playing = QMediaPlayer.PlaybackState.PlayingState
+        self.fps = 25.0
+        self.duration = 0.0
+        self.source: Path | None = None
+        self._stop_at: float | None = None
+        self.video = VideoView()
+        self.video.setAccessibleName("Video")
+        self.media = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.media.setAudioOutput(self.audio)
+        self.media.setVideoOutput(self.video.sink)
+        self.media.positionChanged.connect(self._on_position)
+        self.media.durationChanged.connect(self._on_duration)
+        self.media.playbackStateChanged.connect(self._on_state)
+
+        self.play_button = QPushButton("Play")
+        self.play_button.setAccessibleName("Play or pause")
+        self.play_button.clicked.connect(self.toggle)
+        self.back_button = QPushButton("◀ Frame")
+        self.back_button.setAccessibleName("Back one frame")
+        self.back_button.setToolTip("Back one frame (,)")
+        self.back_button.clicked.connect(lambda: self.step(-1))
+        self.fwd_button = QPushButton("Frame ▶")
+        self.fwd_button.setAccessibleName("Forward one frame")
+        self.fwd_button.setToolTip("Forward one frame (.)")
+        self.fwd_button.clicked.connect(lambda: self.step(1))
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName("Position")
+        self.slider.sliderMoved.connect(lambda ms: self.media.setPosition(int(ms)))
+        self.time_label = QLabel(clock(0))
+        self.time_label.setAccessibleName("Time")
+        for key, frames in ((",", -1), (".", 1)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda f=frames: self.step(f))
+
+        seek_row = QHBoxLayout()
+        seek_row.addWidget(self.slider, 1)
+        seek_row.addWidget(self.time_label)
+        controls = QHBoxLayout()
+        for w in (self.play_button, self.back_button, self.fwd_button):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.video, 1)
+        layout.addLayout(seek_row)
+        layout.addLayout(controls)
+
+        self.trim_in = self.trim_out = None
+        if trim:
+            self.trim_in = self._spin("Trim in (seconds)")
+            self.trim_out = self._spin("Trim out (seconds)")
+            self.trim_out.setSpecialValueText("end")
+            set_in = QPushButton("Set &in here")
+            set_in.setAccessibleName("Set trim in at the current position")
+            set_in.clicked.connect(lambda: self._set_trim(in_=self.position()))
+            set_out = QPushButton("Set &out here")
+            set_out.setAccessibleName("Set trim out at the current position")
+            set_out.clicked.connect(lambda: self._set_trim(out=self.position()))
+            clear = QPushButton("Clear trim")
+            clear.setAccessibleName("Use the whole take")
+            clear.clicked.connect(lambda: self._set_trim(in_=0.0, out=0.0))
+            row = QHBoxLayout()
+            row.addWidget(QLabel("Trim:"))
+            row.addWidget(set_in)
+            row.addWidget(self.trim_in)
+            row.addWidget(set_out)
+            row.addWidget(self.trim_out)
+            row.addWidget(clear)
+            row.addStretch(1)
+            layout.addLayout(row)
+            self.trim_in.valueChanged.connect(self._trim_edited)
+            self.trim_out.valueChanged.connect(self._trim_edited)
+        self._loading = False
+
+    def _spin(self, name: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setDecimals(2)
+        spin.setSingleStep(0.04)
+        spin.setSuffix(" s")
+        spin.setAccessibleName(name)
+        spin.setKeyboardTracking(False)
+        return spin
+
+    # --- API ----------------------------------------------------------------------------------------
+    def load(self, path: Path | None, fps: float | None = None, duration: float | None = None,
+             trim_in: float = 0.0, trim_out: float | None = None) -> None:
+        """Show `path` (None: nothing), paused at the trim-in point."""
+        self.media.stop()
+        self.source = path
+        self.fps = float(fps or 25.0)
+        self.duration = float(duration or 0.0)
+        self._loading = True
+        try:
+            self.slider.setRange(0, int(self.duration * 1000))
+            if self.trim_in is not None and self.trim_out is not None:
+                for spin in (self.trim_in, self.trim_out):
+                    spin.setRange(0.0, max(self.duration, 0.0))
+                self.trim_in.setValue(trim_in or 0.0)
+                self.trim_out.setValue(trim_out or 0.0)
+        finally:
+            self._loading = False
+        self.video.clear()
+        self.media.setSource(QUrl.fromLocalFile(str(path)) if path else QUrl())
+        if path:
+            self.media.pause()  # shows the first frame
+            if trim_in:
+                self.media.setPosition(int(trim_in * 1000))
+        self._on_position(self.media.position())
+
+    def position(self) -> float:
+        return self.media.position() / 1000.0
+
+    def seek(self, seconds: float) -> None:
+        self.media.setPosition(round(max(0.0, seconds) * 1000))
+
+    def play(self, until: float | None = None) -> None:
+        """Play, stopping at `until` seconds if given (to play one caption)."""
+        self._stop_at = until
+        self.media.play()
+
+    def pause(self) -> None:
+        self.media.pause()
+
+    def toggle(self) -> None:
+        if self.media.playbackState() == self._state_playing:
+            self.pause()
+        else:
+            self.play()
+
+    def step(self, frames: int) -> None:
+        """Pause and move by whole frames."""
+        self.pause()
+        self.seek(self.position() + frames / self.fps)
+
+    def stop(self) -> None:
+        self.media.stop()
+
+    # --- internals ----------------------------------------------------------------------------------
+    def _on_position(self, ms: int) -> None:
+        seconds = ms / 1000.0
+        if not self.slider.isSliderDown():
+            self.slider.blockSignals(True)
+            self.slider.setValue(int(ms))
+            self.slider.blockSignals(False)
+        self.time_label.setText(f"{clock(seconds)} / {clock(self.duration)}")
+        if self._stop_at is not None and seconds >= self._stop_at:
+            self._stop_at = None
+            self.pause()
+        self.positionChanged.emit(seconds)
+
+    def _on_duration(self, ms: int) -> None:
+        if ms > 0:
+            self.duration = ms / 1000.0
+            self.slider.setRange(0, int(ms))
+
+    def _on_state(self, state: object) -> None:
+        self.play_button.setText("Pause" if state == self._state_playing else "Play")
+
+    def _set_trim(self, in_: float | None = None, out: float | None = None) -> None:
+        if self.trim_in is None or self.trim_out is None:
+            return
+        if in_ is not None:
+            self.trim_in.setValue(in_)
+        if out is not None:
+            self.trim_out.setValue(out)
+
+    def _trim_edited(self) -> None:
+        if self._loading or self.trim_in is None or self.trim_out is None:
+            return
+        out = self.trim_out.value() or None
+        self.trimChanged.emit(self.trim_in.value(), out)

@@ -1,0 +1,113 @@
+"""Start the real app under a real X display (Xvfb, not offscreen) and save a screenshot of every page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from introstudio.core.captions.model import Cue
+from introstudio.core.project.model import CaptionTrack
+
+REPO = Path(__file__).resolve().parents[2]
+OUTPUT = REPO / "tests" / "output" / "screenshots"
+PAGES = ("clinician", "script", "record", "takes", "captions", "look", "export", "publish")
+WINDOW_SIZE = (1280, 800)
+
+pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
+
+
+def introstudio_command() -> list[str]:
+    """`introstudio` as a command line for this interpreter."""
+    return [sys.executable, "-m", "introstudio"]
+
+
+def free_display() -> int:
+    for n in range(90, 200):
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture
+def xvfb():
+    """A private Xvfb server; yields its DISPLAY value."""
+    for _attempt in range(3):
+        n = free_display()
+        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            if Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            break
+    else:
+        pytest.skip("Xvfb did not start")
+    try:
+        yield f":{n}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def screenshot_project(project) -> None:
+    """Give the fixture project captions (one too fast, one off-script) so every page has content."""
+    project.project.captions.append(CaptionTrack(take_id=1, engine="test", cues=[
+        Cue(0.0, 1.6, ("Hello, I'm Dr. Lopez.",)),
+        Cue(1.68, 1.9, ("I'm a physician specializing in cardiology at St Mary's",)),
+        Cue(2.0, 3.4, ("Um, welcome to the clinic.",), flags=("departure: added 'um'",)),
+    ]))
+    project.project.takes[0].script_match = 0.93
+    project.project.selected_take = 1
+    project.save()
+
+
+def is_blank(image) -> bool:
+    """True when the PNG is (nearly) one colour."""
+    small = image.convert("RGB").resize((64, 40))
+    colours = small.getcolors(64 * 40) or []
+    return len(colours) < 8
+
+
+def test_screenshot_of_every_page_under_xvfb(xvfb, project, tmp_path):
+    from PIL import Image
+
+    screenshot_project(project)
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "INTROSTUDIO_HOME": str(tmp_path / "home")}
+    env.pop("WAYLAND_DISPLAY", None)
+    shots = {page: tmp_path / f"{page}.png" for page in PAGES}
+    command = introstudio_command()
+    procs = {page: subprocess.Popen([*command, "gui", str(project.folder),
+                                     "--page", page, "--screenshot", str(out)],
+                                    cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for page, out in shots.items()}
+    failures = []
+    for page, proc in procs.items():
+        try:
+            out, err = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        if proc.returncode != 0:
+            failures.append(f"{page}: exit {proc.returncode}\n{out}\n{err[-2000:]}")
+    assert not failures, "\n".join(failures)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    for page, png in shots.items():
+        assert png.is_file(), f"no screenshot of {page}"
+        with Image.open(png) as image:
+            assert image.size == WINDOW_SIZE, f"{page}: {image.size}"
+            assert not is_blank(image), f"{page}: the screenshot is blank"
+        kept = OUTPUT / png.name
+        shutil.copy(png, kept)
+        print(f"screenshot {page}: {kept}")
