@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from introstudio.core.errors import InvalidInputError, NotFoundError, ToolError, UserError
-from introstudio.core.jobs import Job, Progress
+from introstudio.core.jobs import Job, Progress, scaled
 from introstudio.core.project.model import now_iso
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.render.graph import (
@@ -91,17 +91,17 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
     try:
         plan = plan_render(pf, preset, partial, burn, work, info=info)
         if plan.source_has_audio:
-            stderr = yield from _scaled(run_ffmpeg_job(build_measure_command(plan, exe), plan.main_seconds,
+            stderr = yield from scaled(run_ffmpeg_job(build_measure_command(plan, exe), plan.main_seconds,
                                                        "Measuring loudness"), 0.02, 0.15)
             plan = dataclasses.replace(plan, loudness=LoudnormMeasure.from_report(parse_loudnorm(stderr)))
-        yield from _scaled(run_ffmpeg_job(build_command(plan, exe), plan.duration, "Encoding"), 0.15, 0.92)
+        yield from scaled(run_ffmpeg_job(build_command(plan, exe), plan.duration, "Encoding"), 0.15, 0.92)
         if not partial.is_file() or partial.stat().st_size == 0:
             raise ToolError("ffmpeg finished but wrote no video.", command=build_command(plan, exe))
         os.replace(partial, out)
         thumbnail = yield from _thumbnail(plan, pf, out, exe, work)
         srt, vtt = _write_sidecars(pf, take.id, plan, out)
         report = work / "loudness.txt"
-        yield from _scaled(run_ffmpeg_job(build_loudness_check_command(out, report, exe), plan.duration,
+        yield from scaled(run_ffmpeg_job(build_loudness_check_command(out, report, exe), plan.duration,
                                           "Measuring the result"), 0.95, 0.99)
         measured = parse_ebur128_report(report.read_text(encoding="utf-8", errors="replace"))
     except BaseException:
@@ -130,20 +130,6 @@ def _check_output(out: Path, pf: ProjectFolder) -> Path:
     return out
 
 
-def _scaled(job: Job[T], lo: float, hi: float) -> Job[T]:
-    """Run a sub-job, mapping its progress into [lo, hi] of the whole; closing this closes the sub-job."""
-    try:
-        while True:
-            try:
-                step = next(job)
-            except StopIteration as stop:
-                return stop.value
-            fraction = None if step.fraction is None else lo + (hi - lo) * step.fraction
-            yield dataclasses.replace(step, fraction=fraction)
-    finally:
-        job.close()
-
-
 def _thumbnail(plan: RenderPlan, pf: ProjectFolder, out: Path, exe: str, work: Path) -> Job[Path]:
     """A 1280x720 JPEG (<= 2 MB) next to the video: a frame of the take a few seconds in, branded."""
     from PIL import Image
@@ -153,7 +139,7 @@ def _thumbnail(plan: RenderPlan, pf: ProjectFolder, out: Path, exe: str, work: P
 
     at = plan.trim_in + min(THUMBNAIL_AT, plan.main_seconds / 3)
     frame_png = work / "thumbnail-frame.png"
-    yield from _scaled(run_ffmpeg_job(build_frame_command(plan.source, at, frame_png, exe, width=1280), None,
+    yield from scaled(run_ffmpeg_job(build_frame_command(plan.source, at, frame_png, exe, width=1280), None,
                                       "Making the thumbnail"), 0.92, 0.95)
     kit = load_brand_kit(pf.project.design.brand_kit)
     title_spec, _, _ = card_specs(pf.project.clinician, kit)
