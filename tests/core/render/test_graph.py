@@ -82,7 +82,7 @@ def test_full_filter_graph():
         "[s15]subtitles=filename=/w/captions.ass:fontsdir=/fonts[s16]",
         "[2:a]aformat=channel_layouts=stereo:sample_fmts=fltp:sample_rates=48000[s17]",
         "[s17]loudnorm=i=-14:linear=true:lra=20:measured_i=-23.5:measured_lra=7.1:measured_thresh=-33.9:"
-        "measured_tp=-6.2:offset=0.3:print_format=none:tp=-1[s18]",
+        "measured_tp=-6.2:offset=0.3:print_format=none:tp=-1.5[s18]",
         "[s18]aresample=48000[s19]",
         *_fit("[4:v]", 20),  # end card, 4 s
         "[s23]tpad=stop=119:stop_mode=clone[s24]",
@@ -163,7 +163,7 @@ def test_measure_command():
         "-ss", "1.5", "-to", "9", "-i", "/p/media/take.mp4",
         "-filter_complex",
         "[0:a]aformat=channel_layouts=stereo:sample_fmts=fltp:sample_rates=48000[s0];"
-        "[s0]loudnorm=i=-14:lra=20:print_format=json:tp=-1[s1]",
+        "[s0]loudnorm=i=-14:lra=20:print_format=json:tp=-1.5[s1]",
         "-map", "[s1]", "-f", "null", "-dn", "-sn", "-vn", "-",
     ]
 
