@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from introstudio.core.batch.tasks import (
 )
 from introstudio.core.jobs import run_job
 from introstudio.core.project import Clinician, Script, create_project, open_project
+from introstudio.core.render.export import ExportResult
 
 SRT = "1\n00:00:00,000 --> 00:00:01,450\nHello, I am Maria.\n"
 
@@ -121,17 +122,6 @@ def test_a_held_lock_is_refreshed(tmp_path, monkeypatch):
 
 # --- skipping unchanged work -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class FakeExport:
-    video: Path
-    srt: Path | None
-    vtt: Path | None
-    thumbnail: Path | None
-    preset: str
-    duration: float
-    loudness_lufs: float | None
-    true_peak: float | None
-    seconds_taken: float
 
 
 @pytest.fixture
@@ -147,7 +137,7 @@ def renders(monkeypatch) -> list[str]:
                  "true_peak": -1.5, "thumbnail": pf.relative(out.with_suffix(".jpg")), "srt": None, "vtt": None}
         pf.project.exports = [e for e in pf.project.exports if e.get("file") != entry["file"]] + [entry]
         pf.save()
-        return FakeExport(out, None, None, out.with_suffix(".jpg"), preset, 9.5, -14.1, -1.5, 0.1)
+        return ExportResult(out, None, None, out.with_suffix(".jpg"), preset, 9.5, -14.1, -1.5, 0.1)
 
     monkeypatch.setattr(tasks, "_render_job", fake_render)
     return calls
