@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from introstudio.gui import errors
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages import build_pages
 from introstudio.gui.pages.base import Page
+from introstudio.gui.undo import UndoHistory
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.start import StartPanel
 from introstudio.gui.widgets.steps import StepList, StepState
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("IntroStudio")
         self.setObjectName("mainWindow")
         self.pages: dict[str, Page] = {p.name: p for p in build_pages(paths, settings)}
+        self.history = UndoHistory(self._undone, lambda exc: errors.show_error(self, exc), self)
         self.steps = StepList([(p.name, p.title) for p in self.pages.values()])
         self.steps.stepChosen.connect(self.show_page)
         self.stack = QStackedWidget()
@@ -53,7 +55,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.start)
         for page in self.pages.values():
             self.stack.addWidget(page)
-            page.changed.connect(self.update_steps)
+            page.changed.connect(self._page_saved)
+            page.editMade.connect(lambda label, part, merge, name=page.name:
+                                  self.history.record(name, label, part, merge or None))
         self.back_button = QPushButton("← &Back")
         self.back_button.setAccessibleName("Previous step")
         self.back_button.clicked.connect(lambda: self._go(-1))
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
         """Show `pf`, on `page` or on the first step that is not done yet."""
         self._leave_current()
         self.pf = pf
+        self.history.reset(pf)
         self.steps.setEnabled(True)
         self.setWindowTitle(f"IntroStudio · {pf.project.clinician.name or pf.folder.name}")
         self.project_label.setText(f"Project: {pf.folder}")
@@ -179,6 +184,35 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"IntroStudio · {self.pf.project.clinician.name or self.pf.folder.name}")
         return states
 
+    def _page_saved(self) -> None:
+        """A page saved the project: remember it as the state the next edit is undone to."""
+        self.history.sync()
+        self.update_steps()
+
+    def _undone(self, page: str) -> None:
+        """An undo or redo changed the project: show the page the edit was made on, as it is now."""
+        self.update_steps()
+        if self.pf is None:
+            return
+        current = self.current_page()
+        if current is not None and current.name == page:
+            current.refresh(self.pf)
+        else:
+            self.show_page(page)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z in a profile or script field undoes the project's last edit, not the field's own history.
+
+        Fields marked with the `projectUndo` property record every change as a project edit, so one undo
+        history serves the whole window; other text boxes (a caption cell being edited) keep their own.
+        """
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and watched.property("projectUndo") \
+                and QKeySequence(event.keyCombination()) in self.undo_action.shortcuts() + self.redo_action.shortcuts():
+            event.ignore()
+            return True  # the window's Undo/Redo shortcut then fires
+        return super().eventFilter(watched, event)
+
     def _go(self, delta: int) -> None:
         page = self.current_page()
         if page is None:
@@ -208,6 +242,20 @@ class MainWindow(QMainWindow):
             action.setShortcut(shortcut)
             action.triggered.connect(slot)
             menu.addAction(action)
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.history.stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.history.stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(list(dict.fromkeys(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                                             + [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])))
+        for action in (undo, redo):
+            edit.addAction(action)
+            self.addAction(action)
+        self.undo_action, self.redo_action = undo, redo
+        for page in self.pages.values():
+            for widget in page.findChildren(QWidget):
+                if widget.property("projectUndo"):
+                    widget.installEventFilter(self)
         go = self.menuBar().addMenu("&Go")
         for number, page in enumerate(self.pages.values(), 1):
             action = QAction(f"{number}. {page.title}", self)
@@ -221,6 +269,13 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.flush()
         Operation.cancel_all()
+        from introstudio.gui.widgets.player import Player
+
+        for player in self.findChildren(Player):
+            player.release()
+        prompter = getattr(self.pages.get("record"), "teleprompter", None)
+        if prompter is not None:  # a top-level window of its own: it would keep the app running
+            prompter.close()
         if self.remember:
             self._qsettings.setValue("geometry", self.saveGeometry())
             self._qsettings.sync()

@@ -1,12 +1,24 @@
-"""The teleprompter window: keys a clicker or pedal sends, retake, mirror, speed, countdown, paragraph mode."""
+"""The teleprompter window: clicker and pedal keys, retake, mirror, speed, countdown, paragraph mode, and
+its preferences kept across restarts (the look in the app settings, the pace in the project)."""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
+from introstudio.core.project.model import Clinician, Script
+from introstudio.core.project.store import create_project, open_project
+from introstudio.core.settings import Settings, load_settings
+from introstudio.gui import prompter_canvas, teleprompter
+from introstudio.gui.pages import build_page
+from introstudio.gui.pages.record import RecordPage
 from introstudio.gui.teleprompter import TeleprompterOptions, TeleprompterWindow
 
 PARAGRAPHS = (
@@ -235,3 +247,138 @@ def test_full_screen_on_a_chosen_screen(qtbot, clock):
     qtbot.waitExposed(w)
     assert w.isFullScreen() and w.screen() is screen
     assert w.screen_box.count() == len(QGuiApplication.screens()) and w.screen_box.currentIndex() == 0
+
+
+# --- preferences kept across restarts -------------------------------------------------------------------
+
+SCRIPT = "Hello, I'm Dr. Ada Byron.\n\nI look forward to meeting you at the clinic."
+
+
+def open_from_record_page(qtbot, app_paths, folder):
+    """Start as the app does (settings file read, record page built by build_page) and open the prompter."""
+    page = build_page(RecordPage, app_paths, load_settings(app_paths.settings_file))
+    qtbot.addWidget(page)
+    page.set_project(open_project(folder))
+    window = page.open_teleprompter()
+    assert window is not None
+    qtbot.waitExposed(window)
+    return page, window
+
+
+def close_prompter(qtbot, window) -> None:
+    with qtbot.waitSignal(window.closed, timeout=1000):
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+
+
+@pytest.fixture
+def project_folder(tmp_path):
+    return create_project(tmp_path / "byron", Clinician(name="Dr. Ada Byron"), Script(free_text=SCRIPT)).folder
+
+
+def test_prompter_preferences_come_back_after_a_restart(qtbot, app_paths, project_folder):
+    page, w = open_from_record_page(qtbot, app_paths, project_folder)
+    assert w.options == TeleprompterOptions(wpm=150)  # first time: the defaults
+    for key in (Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_M, Qt.Key.Key_P, Qt.Key.Key_Up, Qt.Key.Key_Up):
+        qtbot.keyClick(w, key)
+    assert w.options == TeleprompterOptions(wpm=170, font_px=76, mirror=True, paragraph_mode=True)
+    close_prompter(qtbot, w)
+    assert page.teleprompter is None
+    settings = load_settings(app_paths.settings_file)  # the look: this machine's settings
+    assert (settings.prompter_font_px, settings.prompter_mirror, settings.prompter_paragraph_mode,
+            settings.prompter_countdown_seconds) == (76, True, True, 3.0)
+    assert settings.words_per_minute == 150  # the app default is not the project's pace
+    assert open_project(project_folder).project.script.words_per_minute == 170  # the pace: the project's
+
+    page.close()  # "restart": a new page and settings read from the same home folder
+    page, again = open_from_record_page(qtbot, app_paths, project_folder)
+    assert again.options == TeleprompterOptions(wpm=170, font_px=76, mirror=True, paragraph_mode=True)
+    assert again.mirror_box.isChecked() and again.paragraph_box.isChecked() and again.speed_label.text() == "170 wpm"
+    assert again.canvas.text_font().pixelSize() == 76
+    qtbot.keyClick(again, Qt.Key.Key_M)  # every change is kept at once, not only on closing
+    assert load_settings(app_paths.settings_file).prompter_mirror is False
+    close_prompter(qtbot, again)
+
+
+def test_out_of_range_prompter_settings_give_the_defaults(qtbot, app_paths, project_folder, caplog):
+    app_paths.settings_file.parent.mkdir(parents=True)
+    app_paths.settings_file.write_text('organisation = "Riverside Clinic"\nprompter_font_px = 9000\n'
+                                       'prompter_mirror = "sideways"\nprompter_countdown_seconds = -4\n'
+                                       "prompter_paragraph_mode = true\n")
+    with caplog.at_level("WARNING"):
+        page, w = open_from_record_page(qtbot, app_paths, project_folder)
+    assert w.options == TeleprompterOptions(wpm=150, paragraph_mode=True)  # only the good value is used
+    assert page.settings.organisation == "Riverside Clinic"  # the rest of the file still counts
+    assert "prompter_font_px is 9000" in caplog.text and "prompter_mirror is 'sideways'" in caplog.text
+    close_prompter(qtbot, w)
+    page.close()
+
+    # Settings made in memory (not read from a file) with a bad value: the prompter still opens
+    caplog.clear()
+    page.settings = Settings(prompter_font_px=-3, prompter_countdown_seconds=float("nan"))
+    page.prompter_options = None
+    with caplog.at_level("WARNING"):
+        w = page.open_teleprompter()
+    assert w.options == TeleprompterOptions(wpm=150) and "prompter_font_px is -3" in caplog.text
+    close_prompter(qtbot, w)
+
+
+def test_an_unreadable_settings_file_is_not_overwritten(qtbot, app_paths, project_folder):
+    app_paths.settings_file.parent.mkdir(parents=True)
+    broken = 'organisation = "Riverside Clinic\nprompter_font_px = = 3\n'  # hand-edited, half finished
+    app_paths.settings_file.write_text(broken)
+    page = build_page(RecordPage, app_paths, Settings())  # what the app starts with when the file is broken
+    qtbot.addWidget(page)
+    page.set_project(open_project(project_folder))
+    w = page.open_teleprompter()
+    qtbot.keyClick(w, Qt.Key.Key_Plus)
+    close_prompter(qtbot, w)
+    assert app_paths.settings_file.read_text() == broken  # the user's file waits to be fixed by hand
+    w = page.open_teleprompter()  # the preference still holds for this session
+    assert w.options.font_px == 70
+    close_prompter(qtbot, w)
+
+
+def test_the_canvas_module_is_reexported():
+    assert teleprompter.PrompterCanvas is prompter_canvas.PrompterCanvas
+    assert teleprompter.TeleprompterOptions is prompter_canvas.TeleprompterOptions
+    assert (teleprompter.MIN_FONT_PX, teleprompter.MAX_FONT_PX) == (18, 240)
+
+
+TWO_SCREENS = {"screens": [
+    {"name": "Laptop", "x": 0, "y": 0, "width": 1280, "height": 800, "logicalDpiX": 96, "logicalDpiY": 96},
+    {"name": "Prompter", "x": 1280, "y": 0, "width": 1920, "height": 1080, "logicalDpiX": 96, "logicalDpiY": 96},
+]}
+TWO_SCREENS_CHILD = """
+import json, sys
+from PySide6.QtWidgets import QApplication
+from introstudio.core.paths import AppPaths
+from introstudio.core.project.store import open_project
+from introstudio.core.settings import load_settings
+from introstudio.gui.pages import build_page
+from introstudio.gui.pages.record import RecordPage
+
+app = QApplication([])
+paths, folder, seen = AppPaths.for_user(sys.argv[1]), sys.argv[2], []
+for move_to in (0, None):  # first run: the clinician moves it to the laptop screen; second run: just open
+    page = build_page(RecordPage, paths, load_settings(paths.settings_file))
+    page.set_project(open_project(folder))
+    window = page.open_teleprompter()
+    seen.append(window.screen().name())
+    if move_to is not None:
+        window._move_to_screen(move_to)
+    window.close()
+    seen.append(load_settings(paths.settings_file).prompter_screen)
+print(json.dumps(seen))
+"""
+
+
+def test_the_screen_it_was_last_on_is_used_again(app_paths, project_folder, tmp_path):
+    """Needs two screens: Qt's offscreen platform makes them from a config file, in a child process."""
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(TWO_SCREENS))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    child = subprocess.run([sys.executable, "-c", TWO_SCREENS_CHILD, str(app_paths.config_dir.parent),
+                            str(project_folder)], env=env, capture_output=True, text=True, timeout=120)
+    assert child.returncode == 0, child.stderr
+    # opened on the other screen, moved to the laptop and remembered there; next time it opens there
+    assert json.loads(child.stdout.splitlines()[-1]) == ["Prompter", "Laptop", "Laptop", "Laptop"]

@@ -29,6 +29,7 @@ class Page(QWidget):
     summary: ClassVar[str] = ""
 
     changed = Signal()  # the project changed and was saved: the window re-checks the steps
+    editMade = Signal(str, str, str)  # label, project part (core/project/history), merge key ('' = none)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,15 @@ class Page(QWidget):
     def leave(self) -> None:
         """The page goes out of view: write any pending change now."""
         self.flush()
+
+    # --- edits --------------------------------------------------------------------------------------
+    def edited(self, label: str, part: str, merge: str = "", immediate: bool = False) -> None:
+        """The user changed `part` of the project: make it one undo step ('Undo <label>') and save it.
+
+        Consecutive edits with the same non-empty `merge` key (typing in one field) undo as one step.
+        """
+        self.editMade.emit(label, part, merge)
+        self.autosave(immediate)
 
     # --- autosave -----------------------------------------------------------------------------------
     def autosave(self, immediate: bool = False) -> None:

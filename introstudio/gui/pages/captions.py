@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from introstudio.core.project.history import captions_part
 from introstudio.core.project.model import CaptionTrack, Take
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.settings import Settings
@@ -193,6 +194,7 @@ class CaptionsPage(Page):
         self.track.profile = self.profile_name()
         self.track.edited = True
         self._show_track()
+        self.editMade.emit("re-flow the captions", captions_part(self.track.take_id), "")
         self.report.setText(f"Re-flowed to {self.profile_name()}: {len(cues)} captions, "
                             + (f"{len(left)} problem(s) left that need a hand edit." if left else "no problems left."))
         self.autosave(immediate=True)
@@ -215,6 +217,8 @@ class CaptionsPage(Page):
         store_track(pf, result.track)
         if pf is not self.pf:  # the user opened another project meanwhile
             return
+        take_id = result.track.take_id
+        self.editMade.emit(f"make captions for take {take_id}", captions_part(take_id), "")
         self.changed.emit()
         self.refresh(pf)
         if result.script_match is not None:
@@ -236,7 +240,7 @@ class CaptionsPage(Page):
             return
         self.pf.project.design.caption_profile = self.profile_name()
         self._show_track()
-        self.autosave(immediate=True)
+        self.edited("choose the caption standard", "design", immediate=True)
 
     def _cue_edited(self, index: int, cue: object) -> None:
         if self.track is None:
@@ -244,7 +248,7 @@ class CaptionsPage(Page):
         self.track.cues[index] = cue
         self.track.edited = True
         self._show_track()
-        self.autosave()
+        self.edited(f"edit caption {index + 1}", captions_part(self.track.take_id))
 
     def _show_track(self) -> None:
         from introstudio.core.captions.layout import check_cues

@@ -67,6 +67,7 @@ class ClinicianPage(Page):
                 editor.setPlaceholderText(f"e.g. {example}")
                 editor.textEdited.connect(lambda _t, f=field: self._edited(f))
             editor.setObjectName(f"field-{field}")
+            editor.setProperty("projectUndo", True)  # Ctrl+Z here undoes project edits (main window)
             editor.setAccessibleName(label_text + (" (required)" if required else ""))
             editor.setAccessibleDescription(f"Example: {example}")
             label = QLabel(f"{label_text}{' *' if required else ''}")
@@ -123,7 +124,7 @@ class ClinicianPage(Page):
         setattr(self.pf.project.clinician, field, value)
         self._validate()
         self.saved_note.setText("Saving…")
-        self.autosave()
+        self.edited(f"edit {FIELD_TEXT.get(field, (field,))[0].lower()}", "clinician", merge=f"clinician.{field}")
 
     def save_now(self) -> None:
         super().save_now()

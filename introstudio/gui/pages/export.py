@@ -199,4 +199,4 @@ class ExportPage(Page):
         if self.pf is None:
             return
         self.pf.project.design.preset = str(self.preset.currentData())
-        self.autosave(immediate=True)
+        self.edited("choose the export preset", "design", immediate=True)

@@ -158,5 +158,5 @@ class LookPage(Page):
         if self.pf is None:
             return
         setattr(self.pf.project.design, key, on)
-        self.autosave(immediate=True)
+        self.edited(f"turn {key.replace('_', ' ')} {'on' if on else 'off'}", "design", immediate=True)
         self.update_previews()

@@ -8,6 +8,7 @@ microphone the page says so and offers import (`import_requested`, connected by 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -33,15 +34,23 @@ from introstudio.core.media.recording import (
     recover_recordings,
     save_recording,
 )
+from introstudio.core.paths import AppPaths
 from introstudio.core.project.model import Take
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.script.reading import format_duration
+from introstudio.core.settings import Settings, update_settings
 from introstudio.gui import errors
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.recorder import Recorder
 from introstudio.gui.synthetic import SyntheticSource
-from introstudio.gui.teleprompter import TeleprompterOptions, TeleprompterWindow
+from introstudio.gui.teleprompter import (
+    TeleprompterOptions,
+    TeleprompterWindow,
+    options_from_settings,
+    screen_named,
+    settings_for,
+)
 from introstudio.gui.widgets.importer import ImportButton
 from introstudio.gui.widgets.progress import ProgressPanel
 
@@ -86,11 +95,14 @@ class RecordPage(Page):
     take_added = Signal(int)  # a take was saved into the project (recorded, recovered or imported)
     import_requested = Signal()  # the user chose to import footage instead (the button also imports)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, paths: AppPaths | None = None,
+                 settings: Settings | None = None) -> None:
         super().__init__(parent)
+        self.paths = paths  # None: teleprompter preferences are kept for this session only
+        self.settings = settings or Settings()
         self.recorder: Recorder | None = None
         self.teleprompter: TeleprompterWindow | None = None
-        self.prompter_options: TeleprompterOptions | None = None
+        self.prompter_options: TeleprompterOptions | None = None  # this project's, while it is shown
         self.session_takes: list[Take] = []
         self._devices: QMediaDevices | None = None
         self._cameras: list = []
@@ -311,25 +323,68 @@ class RecordPage(Page):
 
         try:
             script = filled_script(self.pf.project)
-            wpm = script_words_per_minute(self.pf.project)
+            wpm = script_words_per_minute(self.pf.project, self.settings.words_per_minute)
         except IntroStudioError as exc:
             errors.show_error(self, exc)
             return None
-        options = self.prompter_options or TeleprompterOptions(wpm=wpm)
+        options = self.prompter_options or options_from_settings(self.settings, wpm)
         window = TeleprompterWindow(script.paragraphs, options)
-        window.options_changed.connect(lambda o: setattr(self, "prompter_options", o))
+        self.prompter_options = window.options  # as the window took them (font and pace within limits)
+        window.options_changed.connect(self._prompter_options_changed)
         window.countdown_finished.connect(self._prompter_started)
-        window.closed.connect(lambda: setattr(self, "teleprompter", None))
+        window.closed.connect(self._prompter_closed)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.teleprompter = window
         screens = QGuiApplication.screens()
         own = self.window().screen() if self.isVisible() else None
         others = [s for s in screens if s is not own]
-        if len(screens) > 1 and others:
+        last = screen_named(self.settings.prompter_screen)
+        if len(screens) > 1 and last is not None:  # where the clinician put it last time
+            window.show_on(last, full_screen=last is not own)
+        elif len(screens) > 1 and others:
             window.show_on(others[-1], full_screen=True)
         else:
             window.show_on(own or (screens[0] if screens else None), full_screen=False)
         return window
+
+    def _prompter_options_changed(self, options: TeleprompterOptions) -> None:
+        """A key or button changed the prompter: the pace goes into the script, the look into the settings."""
+        before, self.prompter_options = self.prompter_options, options
+        wpm = int(round(options.wpm))
+        if self.pf is not None and before is not None and wpm != int(round(before.wpm)):
+            self.pf.project.script.words_per_minute = wpm
+            self.edited("change the reading pace", "script", merge="script.pace")
+        self._remember_prompter(settings_for(options))
+
+    def _prompter_closed(self) -> None:
+        window, self.teleprompter = self.teleprompter, None
+        if window is not None:
+            changes = settings_for(window.options)
+            screen = window.screen()
+            if len(QGuiApplication.screens()) > 1 and screen is not None:  # with one screen there is no choice
+                changes["prompter_screen"] = screen.name()
+            self._remember_prompter(changes)
+        self.flush()  # a pace changed in the prompter is written now
+
+    def _remember_prompter(self, changes: dict) -> None:
+        """Keep teleprompter preferences for the next opening and, with `paths`, in the settings file.
+
+        Never raises: preferences that cannot be kept are logged and left out.
+        """
+        if all(getattr(self.settings, k) == v for k, v in changes.items()):
+            return
+        problems = replace(self.settings, **changes).prompter_problems()
+        if problems:
+            log.warning("teleprompter preferences not kept: %s", " ".join(m for m, _ in problems.values()))
+            return
+        for key, value in changes.items():  # the settings all pages share
+            setattr(self.settings, key, value)
+        if self.paths is None:
+            return
+        try:
+            update_settings(self.paths.settings_file, **changes)
+        except Exception as exc:  # noqa: BLE001 - a file that cannot be read is left as it is, for a hand fix
+            log.warning("teleprompter preferences not saved to %s: %s", self.paths.settings_file, exc)
 
     def _prompter_started(self) -> None:
         if self.recorder is not None and self.recorder.is_recording and self._preroll is None:

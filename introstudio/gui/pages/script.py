@@ -79,6 +79,7 @@ class ScriptPage(Page):
         row.addWidget(self.restart)
         self.body.addLayout(row)
         self.editor = QPlainTextEdit()
+        self.editor.setProperty("projectUndo", True)  # Ctrl+Z here undoes project edits (main window)
         self.editor.setObjectName("scriptText")
         self.editor.setAccessibleName("Script text")
         self.editor.setTabChangesFocus(True)
@@ -143,7 +144,7 @@ class ScriptPage(Page):
             script.template_id = key
             script.free_text = None
         self._show_script()
-        self.autosave(immediate=True)
+        self.edited("choose the script", "script", immediate=True)
 
     def _restart(self) -> None:
         if self.pf is None:
@@ -162,14 +163,14 @@ class ScriptPage(Page):
             self.description.setText("Your own text: edit freely. Choose a template to start over from it.")
         self.restart.setVisible(bool(script.template_id))
         self._show_reading()
-        self.autosave()
+        self.edited("edit the script", "script", merge="script.text")
 
     def _pace_changed(self, value: int) -> None:
         if self._updating or self.pf is None:
             return
         self.pf.project.script.words_per_minute = int(value)
         self._show_reading()
-        self.autosave()
+        self.edited("change the reading pace", "script", merge="script.pace")
 
     def _show_script(self) -> None:
         """Fill the editor from the project: the template filled in, or the own text."""

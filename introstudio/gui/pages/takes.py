@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from introstudio.core.project.history import take_part
 from introstudio.core.project.model import Project, Take
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.script.reading import format_duration
@@ -142,7 +143,7 @@ class TakesPage(Page):
         if self.pf is None or take_id is None:
             return
         self.pf.project.selected_take = take_id
-        self.autosave(immediate=True)
+        self.edited(f"use take {take_id}", "selected_take", immediate=True)
         self.refresh(self.pf)
 
     def _select_id(self, take_id: int | None) -> None:
@@ -163,6 +164,8 @@ class TakesPage(Page):
         path = self.pf.resolve(take.file)
         if self.player.source != path:
             self.player.load(path, take_fps(take), take_duration(take), take.trim_in, take.trim_out)
+        else:
+            self.player.show_trim(take.trim_in, take.trim_out)
         chosen = self.pf.project.current_take()
         self.use_button.setEnabled(chosen is None or chosen.id != take.id or self.pf.project.selected_take is None)
         notes = [f"From {take.source}" if take.source and take.source != "recorded" else "Recorded in IntroStudio"]
@@ -182,7 +185,7 @@ class TakesPage(Page):
         take.trim_in, take.trim_out = round(trim_in, 3), None if out is None else round(out, 3)
         item = self.list.currentItem()
         item.setText(self._item_text(take, best_take(self.pf.project)))
-        self.autosave()
+        self.edited(f"trim take {take_id}", take_part(take_id), merge=f"trim:{take_id}")
 
     def _imported(self, takes: list[Take]) -> None:
         if self.pf is None:

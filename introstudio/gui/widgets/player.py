@@ -146,6 +146,17 @@ class Player(QWidget):
                 self.media.setPosition(int(trim_in * 1000))
         self._on_position(self.media.position())
 
+    def show_trim(self, trim_in: float, trim_out: float | None) -> None:
+        """Show trim points that changed elsewhere (undo) without reporting them back as an edit."""
+        if self.trim_in is None or self.trim_out is None:
+            return
+        self._loading = True
+        try:
+            self.trim_in.setValue(trim_in or 0.0)
+            self.trim_out.setValue(trim_out or 0.0)
+        finally:
+            self._loading = False
+
     def position(self) -> float:
         return self.media.position() / 1000.0
 
@@ -173,6 +184,17 @@ class Player(QWidget):
 
     def stop(self) -> None:
         self.media.stop()
+
+    def release(self) -> None:
+        """Close the file and let the decoder threads end now, while the event loop still runs.
+
+        Destroying a QMediaPlayer that still has a source waits for its decoder threads, and their
+        clean-up calls back into Python: under PySide6 that deadlocks if the destruction happens with
+        Python's lock held (as a parent widget's destructor does). Windows call this when they close.
+        """
+        self.media.stop()
+        self.media.setSource(QUrl())
+        self.source = None
 
     # --- internals ----------------------------------------------------------------------------------
     def _on_position(self, ms: int) -> None:
