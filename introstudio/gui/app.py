@@ -83,7 +83,7 @@ def _screenshot(app: Any, window: Any, out: Path) -> int:
 
     from introstudio.gui.operations import Operation
 
-    window.resize(*SCREENSHOT_SIZE)
+    window.fit_to_screen(*SCREENSHOT_SIZE)  # smaller on a small or 200%-scaled screen
     window.show()
     shown = time.monotonic()
     outcome = {"code": 1}

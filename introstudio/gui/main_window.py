@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -76,18 +76,28 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.stack, 1)
         right_layout.addLayout(footer)
-        splitter = QSplitter()
-        splitter.addWidget(self.steps)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.steps)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
         self._build_menu()
-        self.resize(1280, 800)
+        self.fit_to_screen(1280, 800)
         self._qsettings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
         if remember and self._qsettings.value("geometry"):
             self.restoreGeometry(self._qsettings.value("geometry"))
         self._show_start()
+
+    def fit_to_screen(self, width: int, height: int) -> None:
+        """Take `width` x `height` (logical pixels), or what the screen has room for (200% scaling)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
+        steps = max(self.steps.minimumWidth(), min(self.steps.maximumWidth(), width // 5))
+        self.splitter.setSizes([steps, width - steps])
 
     # --- projects -----------------------------------------------------------------------------------
     def set_project(self, pf: ProjectFolder, page: str | None = None) -> None:

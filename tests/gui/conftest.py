@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from contextlib import suppress
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -94,6 +97,23 @@ def project(tmp_path, clip_file):
 
 
 @pytest.fixture
+def captioned_project(project):
+    """The project with captions (one too fast, one off-script) and a chosen take: every page has content."""
+    from introstudio.core.captions.model import Cue
+    from introstudio.core.project.model import CaptionTrack
+
+    project.project.captions.append(CaptionTrack(take_id=1, engine="test", cues=[
+        Cue(0.0, 1.6, ("Hello, I'm Dr. Lopez.",)),
+        Cue(1.68, 1.9, ("I'm a physician specializing in cardiology at St Mary's",)),
+        Cue(2.0, 3.4, ("Um, welcome to the clinic.",), flags=("departure: added 'um'",)),
+    ]))
+    project.project.takes[0].script_match = 0.93
+    project.project.selected_take = 1
+    project.save()
+    return project
+
+
+@pytest.fixture
 def wait_op(qtbot):
     """wait_op(op): wait until an Operation has delivered its outcome (callbacks done, thread stopped)."""
 
@@ -103,3 +123,51 @@ def wait_op(qtbot):
                 pass
 
     return wait
+
+
+def free_display() -> int:
+    for n in range(90, 200):
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@contextmanager
+def xvfb_server(width: int, height: int) -> Iterator[str]:
+    """A private Xvfb server with one screen of `width` x `height` pixels; yields its DISPLAY value."""
+    for _attempt in range(3):
+        n = free_display()
+        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            if Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            break
+    else:
+        pytest.skip("Xvfb did not start")
+    try:
+        yield f":{n}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def xvfb():
+    """A private 1600x1000 X display (room for the 1280x800 window)."""
+    with xvfb_server(1600, 1000) as display:
+        yield display
+
+
+@pytest.fixture
+def xvfb_full_hd():
+    """A private 1920x1080 X display: at 200% scaling the app sees 960x540 (a laptop at 200%)."""
+    with xvfb_server(1920, 1080) as display:
+        yield display

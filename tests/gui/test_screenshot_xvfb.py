@@ -6,13 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-
-from introstudio.core.captions.model import Cue
-from introstudio.core.project.model import CaptionTrack
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "tests" / "output" / "screenshots"
@@ -27,52 +23,6 @@ def introstudio_command() -> list[str]:
     return [sys.executable, "-m", "introstudio"]
 
 
-def free_display() -> int:
-    for n in range(90, 200):
-        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
-            return n
-    raise RuntimeError("no free X display number")
-
-
-@pytest.fixture
-def xvfb():
-    """A private Xvfb server; yields its DISPLAY value."""
-    for _attempt in range(3):
-        n = free_display()
-        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.poll() is None:
-            if Path(f"/tmp/.X11-unix/X{n}").exists():
-                break
-            time.sleep(0.05)
-        if proc.poll() is None:
-            break
-    else:
-        pytest.skip("Xvfb did not start")
-    try:
-        yield f":{n}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def screenshot_project(project) -> None:
-    """Give the fixture project captions (one too fast, one off-script) so every page has content."""
-    project.project.captions.append(CaptionTrack(take_id=1, engine="test", cues=[
-        Cue(0.0, 1.6, ("Hello, I'm Dr. Lopez.",)),
-        Cue(1.68, 1.9, ("I'm a physician specializing in cardiology at St Mary's",)),
-        Cue(2.0, 3.4, ("Um, welcome to the clinic.",), flags=("departure: added 'um'",)),
-    ]))
-    project.project.takes[0].script_match = 0.93
-    project.project.selected_take = 1
-    project.save()
-
-
 def is_blank(image) -> bool:
     """True when the PNG is (nearly) one colour."""
     small = image.convert("RGB").resize((64, 40))
@@ -80,10 +30,10 @@ def is_blank(image) -> bool:
     return len(colours) < 8
 
 
-def test_screenshot_of_every_page_under_xvfb(xvfb, project, tmp_path):
+def test_screenshot_of_every_page_under_xvfb(xvfb, captioned_project, tmp_path):
     from PIL import Image
 
-    screenshot_project(project)
+    project = captioned_project
     env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "INTROSTUDIO_HOME": str(tmp_path / "home")}
     env.pop("WAYLAND_DISPLAY", None)
     shots = {page: tmp_path / f"{page}.png" for page in PAGES}

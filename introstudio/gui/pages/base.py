@@ -11,7 +11,7 @@ import logging
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from introstudio.core.project.store import ProjectFolder
 from introstudio.gui import errors
@@ -40,7 +40,20 @@ class Page(QWidget):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(AUTOSAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_now)
-        outer = QVBoxLayout(self)
+        # Everything scrolls when the window is smaller than the page (a laptop at 200% scaling shows
+        # about 960x540 logical pixels): nothing is cut off, and the page still fills a larger window.
+        frame = QVBoxLayout(self)
+        frame.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("pageScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls, not the frame
+        content = QWidget()
+        content.setObjectName("pageContent")
+        self.scroll.setWidget(content)
+        frame.addWidget(self.scroll)
+        outer = QVBoxLayout(content)
         outer.setContentsMargins(24, 16, 24, 16)
         heading = QLabel(f"<h2 style='margin:0'>{self.title}</h2>")
         heading.setObjectName("pageHeading")

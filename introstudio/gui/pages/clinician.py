@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QWidget,
 )
 
@@ -82,11 +81,8 @@ class ClinicianPage(Page):
                 self.problems[field] = problem
                 form.addRow("", problem)
                 problem.hide()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_host)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.body.addWidget(scroll, 1)
+        self.body.addWidget(form_host)  # the page itself scrolls when the window is small
+        self.body.addStretch(1)
         self.saved_note = QLabel("* required")
         self.saved_note.setObjectName("savedNote")
         self.body.addWidget(self.saved_note)

@@ -41,6 +41,8 @@ class ScriptPage(Page):
         self._updating = False
         self.picker = QComboBox()
         self.picker.setAccessibleName("Script template")
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(16)  # long titles elide in a narrow window, not push it wider
         self._templates: dict[str, object] = {}
         try:
             from introstudio.core.script.templates import list_templates

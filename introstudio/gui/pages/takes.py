@@ -76,7 +76,7 @@ class TakesPage(Page):
         self.list.setAccessibleName("Takes")
         self.list.setIconSize(THUMB)
         self.list.setSpacing(4)
-        self.list.setMinimumWidth(320)
+        self.list.setMinimumWidth(THUMB.width() + 60)
         self.list.setWordWrap(True)
         self.list.currentItemChanged.connect(self._selected)
         self.player = Player(trim=True)

@@ -104,8 +104,8 @@ class Player(QWidget):
             row.addWidget(self.trim_in)
             row.addWidget(set_out)
             row.addWidget(self.trim_out)
-            row.addWidget(clear)
             row.addStretch(1)
+            controls.addWidget(clear)  # beside Play: keeps the trim row narrow enough for 200% scaling
             layout.addLayout(row)
             self.trim_in.valueChanged.connect(self._trim_edited)
             self.trim_out.valueChanged.connect(self._trim_edited)

@@ -31,15 +31,16 @@ class StepList(QListWidget):
         super().__init__(parent)
         self.setObjectName("stepList")
         self.setAccessibleName("Steps")
-        self.setMinimumWidth(220)
+        self.setMinimumWidth(170)  # room for the page in a 960-pixel-wide window (200% scaling)
         self.setMaximumWidth(300)
         self.setSpacing(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long notes elide
         self.setUniformItemSizes(False)
         self._titles = dict(steps)
         for number, (name, title) in enumerate(steps, 1):
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setSizeHint(QSize(200, 2 * self.fontMetrics().lineSpacing() + 18))
+            item.setSizeHint(QSize(140, 2 * self.fontMetrics().lineSpacing() + 18))
             self.addItem(item)
             self._render(item, number, title, StepState(False, False))
         self.currentItemChanged.connect(self._changed)
