@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +192,25 @@ def template_values(project: Project, organisation: str = "") -> dict[str, str]:
 def build_metadata(project: Project, templates: MetadataTemplates | None = None, privacy: str | None = None,
                    contains_synthetic_media: bool | None = None) -> VideoMetadata:
     """Metadata for the project's video: what the user set in the project wins over the templates."""
+    meta = compose_metadata(project, templates, privacy, contains_synthetic_media)
+    validate_metadata(meta)
+    return meta
+
+
+def preview_metadata(project: Project, templates: MetadataTemplates | None = None
+                     ) -> tuple[VideoMetadata, VideoMetadata, list[MetadataError]]:
+    """(what an upload would send, what the templates alone would give, every problem), never raising.
+
+    For a form that shows the templates' text where the user typed nothing, and the problems as they type.
+    """
+    meta = compose_metadata(project, templates)
+    defaults = compose_metadata(replace(project, publish=Publish(privacy=project.publish.privacy)), templates)
+    return meta, defaults, metadata_problems(meta)
+
+
+def compose_metadata(project: Project, templates: MetadataTemplates | None = None, privacy: str | None = None,
+                     contains_synthetic_media: bool | None = None) -> VideoMetadata:
+    """The metadata as `build_metadata` makes it, before it is checked."""
     t = templates or MetadataTemplates()
     p = project.publish
     values = template_values(project, t.organisation)
@@ -218,7 +237,6 @@ def build_metadata(project: Project, templates: MetadataTemplates | None = None,
         privacy=(privacy or p.privacy or "private").strip().lower(),
         contains_synthetic_media=synthetic,
     )
-    validate_metadata(meta)
     return meta
 
 

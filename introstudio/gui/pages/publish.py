@@ -18,6 +18,7 @@ from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.progress import ProgressPanel
+from introstudio.gui.widgets.publish_form import MetadataForm
 
 log = logging.getLogger("introstudio.gui")
 
@@ -81,6 +82,11 @@ class PublishPage(Page):
         self.note.setWordWrap(True)
         self.note.setObjectName("publishNote")
         self.body.addWidget(self.note)
+        self.form = MetadataForm()
+        self.form.setVisible(self.available)
+        self.form.fieldEdited.connect(self._metadata_edited)
+        self.body.addWidget(self.form)
+        self._templates: Any = None
         self.upload_button = QPushButton("&Upload to YouTube…")
         self.upload_button.setObjectName("uploadButton")
         self.upload_button.setAccessibleName("Upload the exported video to YouTube")
@@ -103,6 +109,8 @@ class PublishPage(Page):
         super().refresh(pf)
         if not self.available:
             return
+        self._templates = None  # the brand kit may have changed on the Look step
+        self._show_metadata(full=True)
         publish = pf.project.publish
         if publish.video_id:
             self.note.setText(f"Published as https://youtu.be/{publish.video_id}. Uploading again makes a new "
@@ -112,7 +120,36 @@ class PublishPage(Page):
         else:
             self.note.setText(f"Ready to upload the latest export as a {publish.privacy} video. You will be asked "
                               "to confirm, and to sign in to YouTube the first time.")
-        self.upload_button.setEnabled(bool(pf.project.exports) and not self._busy())
+        self._show_metadata()
+
+    def templates(self) -> Any:
+        """The brand kit's YouTube templates (read once per visit to the page)."""
+        if self._templates is None and self.pf is not None:
+            from introstudio.core.publish.metadata import MetadataTemplates, load_templates
+
+            kit = self.pf.project.design.brand_kit or self.settings.brand_kit or None
+            try:
+                self._templates = load_templates(kit)
+            except IntroStudioError as exc:
+                log.warning("brand kit templates unavailable, using the defaults: %s", exc)
+                self._templates = MetadataTemplates()
+        return self._templates
+
+    def _show_metadata(self, full: bool = False) -> None:
+        from introstudio.core.publish.metadata import preview_metadata
+
+        if self.pf is None:
+            return
+        meta, defaults, problems = preview_metadata(self.pf.project, self.templates())
+        if full:
+            self.form.show_values(self.pf.project.publish, meta, defaults, problems)
+        else:
+            self.form.show_check(meta, problems)
+        self.upload_button.setEnabled(bool(self.pf.project.exports) and not problems and not self._busy())
+
+    def _metadata_edited(self, label: str, field: str) -> None:
+        self._show_metadata()
+        self.edited(label, "publish", merge=f"publish.{field}")
 
     def is_done(self, pf: ProjectFolder) -> bool:
         return bool(pf.project.publish.video_id)
