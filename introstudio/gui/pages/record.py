@@ -8,12 +8,11 @@ microphone the page says so and offers import (`import_requested`, connected by 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -38,19 +37,14 @@ from introstudio.core.paths import AppPaths
 from introstudio.core.project.model import Take
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.script.reading import format_duration
-from introstudio.core.settings import Settings, update_settings
+from introstudio.core.settings import Settings
 from introstudio.gui import errors
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.recorder import Recorder
 from introstudio.gui.synthetic import SyntheticSource
-from introstudio.gui.teleprompter import (
-    TeleprompterOptions,
-    TeleprompterWindow,
-    options_from_settings,
-    screen_named,
-    settings_for,
-)
+from introstudio.gui.pages.record_prompter import PrompterLink
+from introstudio.gui.teleprompter import TeleprompterOptions, TeleprompterWindow
 from introstudio.gui.widgets.importer import ImportButton
 from introstudio.gui.widgets.progress import ProgressPanel
 
@@ -101,8 +95,8 @@ class RecordPage(Page):
         self.paths = paths  # None: teleprompter preferences are kept for this session only
         self.settings = settings or Settings()
         self.recorder: Recorder | None = None
-        self.teleprompter: TeleprompterWindow | None = None
-        self.prompter_options: TeleprompterOptions | None = None  # this project's, while it is shown
+        self.prompter = PrompterLink(self, paths)
+        self.prompter.started.connect(self._prompter_started)
         self.session_takes: list[Take] = []
         self._devices: QMediaDevices | None = None
         self._cameras: list = []
@@ -314,77 +308,19 @@ class RecordPage(Page):
     # --- teleprompter ---------------------------------------------------------------------------
     def open_teleprompter(self) -> TeleprompterWindow | None:
         """Show the project's script in the teleprompter (full screen on a second screen if there is one)."""
-        if self.pf is None:
-            return None
-        if self.teleprompter is not None:
-            self.teleprompter.show_on(self.teleprompter.screen(), self.teleprompter.isFullScreen())
-            return self.teleprompter
-        from introstudio.core.project.ops import filled_script, script_words_per_minute
+        return self.prompter.open()
 
-        try:
-            script = filled_script(self.pf.project)
-            wpm = script_words_per_minute(self.pf.project, self.settings.words_per_minute)
-        except IntroStudioError as exc:
-            errors.show_error(self, exc)
-            return None
-        options = self.prompter_options or options_from_settings(self.settings, wpm)
-        window = TeleprompterWindow(script.paragraphs, options)
-        self.prompter_options = window.options  # as the window took them (font and pace within limits)
-        window.options_changed.connect(self._prompter_options_changed)
-        window.countdown_finished.connect(self._prompter_started)
-        window.closed.connect(self._prompter_closed)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.teleprompter = window
-        screens = QGuiApplication.screens()
-        own = self.window().screen() if self.isVisible() else None
-        others = [s for s in screens if s is not own]
-        last = screen_named(self.settings.prompter_screen)
-        if len(screens) > 1 and last is not None:  # where the clinician put it last time
-            window.show_on(last, full_screen=last is not own)
-        elif len(screens) > 1 and others:
-            window.show_on(others[-1], full_screen=True)
-        else:
-            window.show_on(own or (screens[0] if screens else None), full_screen=False)
-        return window
+    @property
+    def teleprompter(self) -> TeleprompterWindow | None:
+        return self.prompter.window
 
-    def _prompter_options_changed(self, options: TeleprompterOptions) -> None:
-        """A key or button changed the prompter: the pace goes into the script, the look into the settings."""
-        before, self.prompter_options = self.prompter_options, options
-        wpm = int(round(options.wpm))
-        if self.pf is not None and before is not None and wpm != int(round(before.wpm)):
-            self.pf.project.script.words_per_minute = wpm
-            self.edited("change the reading pace", "script", merge="script.pace")
-        self._remember_prompter(settings_for(options))
+    @property
+    def prompter_options(self) -> TeleprompterOptions | None:
+        return self.prompter.options
 
-    def _prompter_closed(self) -> None:
-        window, self.teleprompter = self.teleprompter, None
-        if window is not None:
-            changes = settings_for(window.options)
-            screen = window.screen()
-            if len(QGuiApplication.screens()) > 1 and screen is not None:  # with one screen there is no choice
-                changes["prompter_screen"] = screen.name()
-            self._remember_prompter(changes)
-        self.flush()  # a pace changed in the prompter is written now
-
-    def _remember_prompter(self, changes: dict) -> None:
-        """Keep teleprompter preferences for the next opening and, with `paths`, in the settings file.
-
-        Never raises: preferences that cannot be kept are logged and left out.
-        """
-        if all(getattr(self.settings, k) == v for k, v in changes.items()):
-            return
-        problems = replace(self.settings, **changes).prompter_problems()
-        if problems:
-            log.warning("teleprompter preferences not kept: %s", " ".join(m for m, _ in problems.values()))
-            return
-        for key, value in changes.items():  # the settings all pages share
-            setattr(self.settings, key, value)
-        if self.paths is None:
-            return
-        try:
-            update_settings(self.paths.settings_file, **changes)
-        except Exception as exc:  # noqa: BLE001 - a file that cannot be read is left as it is, for a hand fix
-            log.warning("teleprompter preferences not saved to %s: %s", self.paths.settings_file, exc)
+    @prompter_options.setter
+    def prompter_options(self, options: TeleprompterOptions | None) -> None:
+        self.prompter.options = options
 
     def _prompter_started(self) -> None:
         if self.recorder is not None and self.recorder.is_recording and self._preroll is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -110,6 +110,8 @@ class Player(QWidget):
             self.trim_in.valueChanged.connect(self._trim_edited)
             self.trim_out.valueChanged.connect(self._trim_edited)
         self._loading = False
+        self._open = False  # the file is loaded into the QMediaPlayer (only while shown)
+        self._resume_at = 0.0  # where to show the picture when the file is opened again
 
     def _spin(self, name: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -139,12 +141,11 @@ class Player(QWidget):
         finally:
             self._loading = False
         self.video.clear()
-        self.media.setSource(QUrl.fromLocalFile(str(path)) if path else QUrl())
-        if path:
-            self.media.pause()  # shows the first frame
-            if trim_in:
-                self.media.setPosition(int(trim_in * 1000))
-        self._on_position(self.media.position())
+        self._resume_at = trim_in or 0.0
+        self._close_file()
+        if self.isVisible():  # a hidden player opens its file when it is shown (see showEvent)
+            self._open_file()
+        self._on_position(round(self.position() * 1000))
 
     def show_trim(self, trim_in: float, trim_out: float | None) -> None:
         """Show trim points that changed elsewhere (undo) without reporting them back as an edit."""
@@ -158,10 +159,13 @@ class Player(QWidget):
             self._loading = False
 
     def position(self) -> float:
-        return self.media.position() / 1000.0
+        return self.media.position() / 1000.0 if self._open else self._resume_at
 
     def seek(self, seconds: float) -> None:
-        self.media.setPosition(round(max(0.0, seconds) * 1000))
+        if self._open:
+            self.media.setPosition(round(max(0.0, seconds) * 1000))
+        else:
+            self._resume_at = max(0.0, seconds)
 
     def play(self, until: float | None = None) -> None:
         """Play, stopping at `until` seconds if given (to play one caption)."""
@@ -186,15 +190,40 @@ class Player(QWidget):
         self.media.stop()
 
     def release(self) -> None:
-        """Close the file and let the decoder threads end now, while the event loop still runs.
+        """Close the file and forget it (the window is closing)."""
+        self._close_file()
+        self.source = None
 
-        Destroying a QMediaPlayer that still has a source waits for its decoder threads, and their
-        clean-up calls back into Python: under PySide6 that deadlocks if the destruction happens with
-        Python's lock held (as a parent widget's destructor does). Windows call this when they close.
-        """
+    # --- the file is open only while the player is on screen ------------------------------------------
+    # Destroying a QMediaPlayer that has a file open waits for its decoder threads, and their clean-up
+    # calls back into Python: under PySide6 6.11 that deadlocks when the destruction runs with Python's
+    # lock held (a parent widget's destructor). So the decoder runs only while the player is shown: a
+    # hidden page (or a closed window) holds no decoder threads, and nothing is left to wait for.
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._open and self.source is not None:
+            self._open_file()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if not event.spontaneous():  # minimised windows keep their file
+            self._close_file()
+        super().hideEvent(event)
+
+    def _open_file(self) -> None:
+        if self.source is None:
+            return
+        self.media.setSource(QUrl.fromLocalFile(str(self.source)))
+        self._open = True
+        self.media.pause()  # shows the frame at the resume point
+        if self._resume_at:
+            self.media.setPosition(int(self._resume_at * 1000))
+
+    def _close_file(self) -> None:
+        if self._open:
+            self._resume_at = self.media.position() / 1000.0
+            self._open = False
         self.media.stop()
         self.media.setSource(QUrl())
-        self.source = None
 
     # --- internals ----------------------------------------------------------------------------------
     def _on_position(self, ms: int) -> None:
