@@ -112,6 +112,10 @@ class Player(QWidget):
         self._loading = False
         self._open = False  # the file is loaded into the QMediaPlayer (only while shown)
         self._resume_at = 0.0  # where to show the picture when the file is opened again
+        self._seek_on_load: float | None = None
+        self._loaded = QMediaPlayer.MediaStatus.LoadedMedia
+        self._buffered = QMediaPlayer.MediaStatus.BufferedMedia
+        self.media.mediaStatusChanged.connect(self._on_status)
 
     def _spin(self, name: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -215,8 +219,14 @@ class Player(QWidget):
         self.media.setSource(QUrl.fromLocalFile(str(self.source)))
         self._open = True
         self.media.pause()  # shows the frame at the resume point
+        self._seek_on_load = self._resume_at or None  # a position set before the file is loaded can be lost
         if self._resume_at:
             self.media.setPosition(int(self._resume_at * 1000))
+
+    def _on_status(self, status: object) -> None:
+        if self._seek_on_load is not None and status in (self._loaded, self._buffered):
+            self.media.setPosition(int(self._seek_on_load * 1000))
+            self._seek_on_load = None
 
     def _close_file(self) -> None:
         if self._open:
