@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from introstudio.core.errors import IntroStudioError
 from introstudio.core.project.store import ProjectFolder
+from introstudio.gui import errors
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.pages.takes import take_duration
+from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.image_preview import ImagePreview
 from introstudio.gui.widgets.look_previews import PreviewRequest, preview_size, previews_job, render_available
 
@@ -54,6 +57,17 @@ class LookPage(Page):
         self.warnings.setStyleSheet("color: #8A4B00;")
         side.addSpacing(12)
         side.addWidget(self.kit_label)
+        self.kit_button = QPushButton("Choose &brand kit…")
+        self.kit_button.setAccessibleName("Choose the organisation's brand kit file")
+        self.kit_button.clicked.connect(self.choose_kit)
+        self.default_kit_button = QPushButton("Use the &default kit")
+        self.default_kit_button.setAccessibleName("Use IntroStudio's default brand kit")
+        self.default_kit_button.clicked.connect(lambda: self.use_kit(None))
+        kit_row = QHBoxLayout()
+        kit_row.addWidget(self.kit_button)
+        kit_row.addWidget(self.default_kit_button)
+        kit_row.addStretch(1)
+        side.addLayout(kit_row)
         side.addWidget(self.warnings)
         side.addStretch(1)
         side_host = QWidget()
@@ -84,6 +98,7 @@ class LookPage(Page):
             box.blockSignals(True)
             box.setChecked(bool(getattr(design, key)))
             box.blockSignals(False)
+        self.default_kit_button.setEnabled(design.brand_kit is not None)
         self.update_previews()
 
     def is_done(self, pf: ProjectFolder) -> bool:
@@ -153,6 +168,37 @@ class LookPage(Page):
             self._stale = False
             self._shown_for = None
             self.update_previews()
+
+    def choose_kit(self) -> None:
+        """Ask for a brand kit file; a kit that does not load is refused with its error, the old one stays."""
+        if self.pf is None:
+            return
+        current = self.pf.project.design.brand_kit
+        start = Path(current).parent if current else None
+        file = Ask.brand_kit_file(self, start)
+        if file is not None:
+            self.use_kit(file)
+
+    def use_kit(self, file: Path | None) -> bool:
+        """Use the kit in `file` (None: the default kit) for this project's look."""
+        if self.pf is None:
+            return False
+        if file is not None:
+            from introstudio.core.render.brandkit import load_brand_kit
+
+            try:
+                load_brand_kit(file)
+            except IntroStudioError as exc:
+                errors.show_error(self, exc)
+                return False
+        value = None if file is None else str(Path(file).resolve())
+        if self.pf.project.design.brand_kit == value:
+            return True
+        self.pf.project.design.brand_kit = value
+        self.default_kit_button.setEnabled(value is not None)
+        self.edited("choose the brand kit" if value else "use the default brand kit", "design", immediate=True)
+        self.update_previews()
+        return True
 
     def _option_toggled(self, key: str, on: bool) -> None:
         if self.pf is None:

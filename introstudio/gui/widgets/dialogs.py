@@ -31,6 +31,12 @@ class Ask:
         return Path(folder) if folder else None
 
     @classmethod
+    def brand_kit_file(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:
+        file, _ = QFileDialog.getOpenFileName(parent, "Choose your organisation's brand kit",
+                                              str(start or Path.home()), "Brand kits (*.toml);;All files (*)")
+        return Path(file) if file else None
+
+    @classmethod
     def confirm(cls, parent: QWidget | None, title: str, question: str, yes: str = "Continue") -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.Cancel, parent)
         ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
