@@ -27,7 +27,7 @@ from introstudio.gui.pages import build_pages
 from introstudio.gui.pages.base import Page
 from introstudio.gui.undo import UndoHistory
 from introstudio.gui.widgets.dialogs import Ask
-from introstudio.gui.widgets.start import StartPanel
+from introstudio.gui.widgets.start import RecentProjects, StartPanel
 from introstudio.gui.widgets.steps import StepList, StepState
 
 log = logging.getLogger("introstudio.gui")
@@ -52,6 +52,8 @@ class MainWindow(QMainWindow):
         self.start = StartPanel()
         self.start.newRequested.connect(self.new_project)
         self.start.openRequested.connect(self.open_project)
+        self.start.rosterRequested.connect(self.import_roster)
+        self.start.folderChosen.connect(self.open_folder)
         self.stack.addWidget(self.start)
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self._qsettings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
         if remember and self._qsettings.value("geometry"):
             self.restoreGeometry(self._qsettings.value("geometry"))
+        self.recent = RecentProjects(self._qsettings if remember else None)
         self._show_start()
 
     def fit_to_screen(self, width: int, height: int) -> None:
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"IntroStudio · {pf.project.clinician.name or pf.folder.name}")
         self.project_label.setText(f"Project: {pf.folder}")
         self.project_label.setToolTip(str(pf.folder))
+        self.recent.add(pf.folder)
         if self.remember:
             self._qsettings.setValue("last_project", str(pf.folder))
             self._qsettings.sync()  # on disk now: after a crash the app reopens this project
@@ -146,6 +150,54 @@ class MainWindow(QMainWindow):
             errors.show_error(self, exc)
             return
         self.set_project(pf, "clinician")
+
+    def close_project(self) -> None:
+        """Back to the start panel (everything is saved already)."""
+        self._leave_current()
+        for page in self.pages.values():
+            page.flush()
+        self.pf = None
+        self.history.reset(None)
+        self.setWindowTitle("IntroStudio")
+        self.project_label.setText("")
+        self._show_start()
+
+    def import_roster(self) -> Operation | None:
+        """One project per clinician from a roster spreadsheet, in a folder the user picks; then list them."""
+        from introstudio.core.batch.create import import_roster
+
+        roster = Ask.roster_file(self, self.paths.documents_dir)
+        if roster is None:
+            return None
+        into = Ask.projects_folder(self, roster.parent)
+        if into is None:
+            return None
+        if self.pf is not None:
+            self.close_project()
+        template = self.settings.default_template
+        self.start.report.setText("")
+        self.start.roster_button.setEnabled(False)
+        return (Operation(self, lambda: import_roster(roster, into, default_template=template),
+                          f"Making projects from {roster.name}")
+                .on_success(self._roster_imported)
+                .on_finished(lambda: self.start.roster_button.setEnabled(True))
+                .with_progress(self.start.panel)
+                .run())
+
+    def _roster_imported(self, result: object) -> None:
+        projects = list(getattr(result, "projects", ()))
+        for p in reversed(projects):
+            self.recent.add(p.folder)
+        counts: dict[str, int] = {}
+        for p in projects:
+            counts[p.status] = counts.get(p.status, 0) + 1
+        lines = [f"{len(projects)} project(s) from the roster in {getattr(result, 'into', '')}: "
+                 + ", ".join(f"{n} {status}" for status, n in counts.items()) + ". Open one below."]
+        lines += [f"⚠ {w}" for w in getattr(result, "warnings", ())]
+        lines += [f"⚠ {p.name}: {w}" for p in projects for w in p.warnings]
+        self.start.report.setText("\n".join(lines))
+        if self.pf is None:
+            self._show_start()
 
     def last_project(self) -> Path | None:
         """The project open when the app last closed (or crashed), if it is still there."""
@@ -238,6 +290,7 @@ class MainWindow(QMainWindow):
             page.leave()
 
     def _show_start(self) -> None:
+        self.start.set_recent(self.recent.folders())
         self.stack.setCurrentWidget(self.start)
         self.steps.setEnabled(False)
         self.back_button.setEnabled(False)
@@ -247,9 +300,12 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Project")
         for text, shortcut, slot in (("&New project…", QKeySequence.StandardKey.New, self.new_project),
                                      ("&Open project…", QKeySequence.StandardKey.Open, self.open_project),
+                                     ("New projects from a &roster…", None, self.import_roster),
+                                     ("&Close project", QKeySequence.StandardKey.Close, self.close_project),
                                      ("&Quit", QKeySequence.StandardKey.Quit, self.close)):
             action = QAction(text, self)
-            action.setShortcut(shortcut)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
             action.triggered.connect(slot)
             menu.addAction(action)
         edit = self.menuBar().addMenu("&Edit")

@@ -31,6 +31,18 @@ class Ask:
         return Path(folder) if folder else None
 
     @classmethod
+    def roster_file(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:
+        file, _ = QFileDialog.getOpenFileName(parent, "Choose the roster of clinicians", str(start or Path.home()),
+                                              "Rosters (*.csv *.tsv *.txt *.xlsx);;All files (*)")
+        return Path(file) if file else None
+
+    @classmethod
+    def projects_folder(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(parent, "Where should the projects go? (one folder each)",
+                                                  str(start or Path.home()))
+        return Path(folder) if folder else None
+
+    @classmethod
     def brand_kit_file(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:
         file, _ = QFileDialog.getOpenFileName(parent, "Choose your organisation's brand kit",
                                               str(start or Path.home()), "Brand kits (*.toml);;All files (*)")

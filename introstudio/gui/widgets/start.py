@@ -1,21 +1,74 @@
-"""What the window shows before a project is open: new project or open one."""
+"""What the window shows with no project open: new, open, recent projects, and projects from a roster."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from introstudio.gui.widgets.progress import ProgressPanel
+
+MAX_RECENT = 12
+
+
+def project_label(folder: Path) -> str:
+    """'Dr. Maria Lopez · Cardiology' from the folder's project.json, or the folder name if unreadable."""
+    try:
+        data = json.loads((folder / "project.json").read_text(encoding="utf-8"))
+        c = data.get("clinician") or {}
+        name = " ".join(x for x in (c.get("title", ""), c.get("name", "")) if x).strip()
+        return " · ".join(x for x in (name, c.get("specialty", "")) if x) or folder.name
+    except (OSError, ValueError, AttributeError):
+        return folder.name
+
+
+class RecentProjects:
+    """The projects opened lately, newest first; kept in `store` (the window's QSettings) when given."""
+
+    KEY = "recent_projects"
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store
+        self._folders: list[str] = []
+        if store is not None:
+            value = store.value(self.KEY) or []
+            self._folders = [str(v) for v in (value if isinstance(value, list) else [value])]
+
+    def add(self, folder: Path) -> None:
+        text = str(Path(folder).absolute())
+        self._folders = [text] + [f for f in self._folders if f != text][:MAX_RECENT - 1]
+        if self.store is not None:
+            self.store.setValue(self.KEY, self._folders)
+            self.store.sync()
+
+    def folders(self) -> list[Path]:
+        """The recent projects that still exist."""
+        return [Path(f) for f in self._folders if (Path(f) / "project.json").is_file()]
 
 
 class StartPanel(QWidget):
-    """Two big buttons; the window does the rest."""
+    """Big New/Open buttons, 'From a roster', and the recent projects (double-click or Enter opens one)."""
 
     newRequested = Signal()
     openRequested = Signal()
+    rosterRequested = Signal()
+    folderChosen = Signal(object)  # Path of a recent project
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startPanel")
         heading = QLabel("<h1>IntroStudio</h1>")
+        heading.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         text = QLabel("Make a short introduction video for a clinician, step by step: their details, a "
                       "script, recording, captions, the look, and the finished video.<br><br>"
                       "Each clinician's video is a <b>project</b>: a folder that keeps everything, "
@@ -30,22 +83,52 @@ class StartPanel(QWidget):
         self.open_button.setObjectName("openProject")
         self.open_button.setAccessibleName("Open an existing project folder")
         self.open_button.clicked.connect(self.openRequested.emit)
-        for b in (self.new_button, self.open_button):
-            b.setMinimumHeight(44)
-            b.setMinimumWidth(180)
+        self.roster_button = QPushButton("From a &roster…")
+        self.roster_button.setObjectName("rosterImport")
+        self.roster_button.setAccessibleName("Create one project per clinician from a roster spreadsheet")
+        self.roster_button.setToolTip("A CSV or Excel list of clinicians: one project each, footage matched by name")
+        self.roster_button.clicked.connect(self.rosterRequested.emit)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.open_button)
+        for b in (self.new_button, self.open_button, self.roster_button):
+            b.setMinimumHeight(44)
+            buttons.addWidget(b)
         buttons.addStretch(1)
+        self.recent_label = QLabel("&Recent projects:")
+        self.recent = QListWidget()
+        self.recent.setObjectName("recentProjects")
+        self.recent.setAccessibleName("Recent projects")
+        self.recent.setAccessibleDescription("Enter or double-click opens the project")
+        self.recent_label.setBuddy(self.recent)
+        self.recent.itemActivated.connect(lambda item: self.folderChosen.emit(Path(item.data(Qt.ItemDataRole.UserRole))))
+        self.panel = ProgressPanel()
+        self.report = QLabel()
+        self.report.setObjectName("startReport")
+        self.report.setWordWrap(True)
         column = QVBoxLayout()
         column.addStretch(1)
         column.addWidget(heading)
         column.addWidget(text)
         column.addSpacing(16)
         column.addLayout(buttons)
-        column.addStretch(2)
+        column.addWidget(self.panel)
+        column.addWidget(self.report)
+        column.addSpacing(8)
+        column.addWidget(self.recent_label)
+        column.addWidget(self.recent, 3)
+        column.addStretch(1)
         outer = QHBoxLayout(self)
         outer.addStretch(1)
         outer.addLayout(column, 3)
         outer.addStretch(1)
-        heading.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+
+    def set_recent(self, folders: list[Path]) -> None:
+        self.recent.clear()
+        for folder in folders:
+            item = QListWidgetItem(f"{project_label(folder)}\n{folder}")
+            item.setData(Qt.ItemDataRole.UserRole, str(folder))
+            item.setToolTip(str(folder))
+            self.recent.addItem(item)
+        self.recent_label.setVisible(bool(folders))
+        self.recent.setVisible(bool(folders))
+        if folders:
+            self.recent.setCurrentRow(0)
