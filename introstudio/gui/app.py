@@ -55,6 +55,8 @@ def run_gui(project_dir: Path | None, page: str | None, screenshot: Path | None,
 
     folder = project_dir or window.last_project()
     if folder is not None:
+        if project_dir is None and step is None:  # reopened after a restart (or a crash): as it was
+            step = window.last_page()
         window.open_folder(Path(folder), step)
     window.show()
     if settings_error is not None:

@@ -151,6 +151,11 @@ class MainWindow(QMainWindow):
             return
         self.set_project(pf, "clinician")
 
+    def last_page(self) -> str | None:
+        """The step that was on screen when the app last closed (or crashed)."""
+        value = self._qsettings.value("last_page")
+        return str(value) if value and str(value) in self.pages else None
+
     def close_project(self) -> None:
         """Back to the start panel (everything is saved already)."""
         self._leave_current()
@@ -219,6 +224,8 @@ class MainWindow(QMainWindow):
         page.refresh(self.pf)
         self.stack.setCurrentWidget(page)
         self.steps.select(name)
+        if self.remember:
+            self._qsettings.setValue("last_page", name)  # written with the next sync (opening, closing)
         names = list(self.pages)
         index = names.index(name)
         self.back_button.setEnabled(index > 0)
