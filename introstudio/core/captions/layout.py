@@ -250,6 +250,31 @@ def build_cues(words: Sequence[Word], profile: CaptionProfile, fps: float | None
     return [cue for _, _, cue in _segment(words, profile.with_fps(fps))]
 
 
+def break_lines(text: str, profile: CaptionProfile) -> tuple[str, ...]:
+    """One cue's text broken into lines as `build_cues` breaks them; its timing is not touched.
+
+    Text too long for `profile.max_lines` lines gets as few more lines as fit the width (`check_cues`
+    then reports the cue); a word longer than a whole line gets a line of its own.
+    """
+    tokens = text.split()
+    if not tokens:
+        return ()
+    width = profile.max_chars_per_line
+    if any(len(t) > width for t in tokens):
+        lines: list[str] = []
+        for t in tokens:
+            if lines and len(lines[-1]) + 1 + len(t) <= width:
+                lines[-1] += " " + t
+            else:
+                lines.append(t)
+        return tuple(lines)
+    st = _Stream([Word(0.0, 0.0, t) for t in tokens])
+    n = len(tokens)
+    _, breaks = _layout(st, 0, n, replace(profile, max_lines=max(profile.max_lines, n)))
+    edges = (-1, *breaks, n - 1)
+    return tuple(" ".join(st.texts[a + 1:b + 1]) for a, b in zip(edges, edges[1:]))
+
+
 def reflow(cues: Sequence[Cue], profile: CaptionProfile, fps: float | None = None) -> list[Cue]:
     """Re-cut existing cues (e.g. an imported SRT) to meet `profile`.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,7 +21,7 @@ from introstudio.core.settings import Settings
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.pages.takes import take_duration, take_fps
-from introstudio.gui.widgets.cue_table import CueTable
+from introstudio.gui.widgets.cue_table import COL_TEXT, LINE_BREAK, USE_SCRIPT_WORDS, CueTable
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.player import Player
 from introstudio.gui.widgets.progress import ProgressPanel
@@ -35,7 +36,8 @@ class CaptionsPage(Page):
     title = "Captions"
     summary = ("Captions are made on this computer from the chosen take and matched to the script. Click a "
                "caption to play it; double-click to correct its text or times. Red rows break the caption "
-               "standard, yellow rows are where the words differ from the script.")
+               "standard, yellow rows are where the words differ from the script; “Use the script's words” "
+               "fixes a misheard one.")
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +75,8 @@ class CaptionsPage(Page):
         self.table.cueActivated.connect(self.play_cue)
         self.table.cueEdited.connect(self._cue_edited)
         self.table.editRejected.connect(lambda text: self.report.setText(text))
+        self.table.scriptWordsRequested.connect(self.use_script_words)
+        self.table.currentCellChanged.connect(lambda *_: self._update_script_words_button())
         self.player.positionChanged.connect(self._position)
         splitter = QSplitter()
         splitter.addWidget(self.player)
@@ -82,10 +86,19 @@ class CaptionsPage(Page):
         splitter.setSizes([400, 600])
         splitter.setChildrenCollapsible(False)
         self.body.addWidget(splitter, 1)
+        # After the table in the tab order: pick a yellow row with the arrows, Tab, Space.
+        self.script_words_button = QPushButton(USE_SCRIPT_WORDS)
+        self.script_words_button.setObjectName("useScriptWords")
+        self.script_words_button.setAccessibleName("Use the script's words in the selected caption")
+        self.script_words_button.setEnabled(False)
+        self.script_words_button.clicked.connect(lambda: self.use_script_words())
         self.report = QLabel()
         self.report.setObjectName("captionReport")
         self.report.setWordWrap(True)
-        self.body.addWidget(self.report)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.script_words_button, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self.report, 1)
+        self.body.addLayout(bottom)
         self.panel = ProgressPanel()
         self.body.addWidget(self.panel)
         self.operation: Operation | None = None
@@ -105,6 +118,7 @@ class CaptionsPage(Page):
             self.track = None
             self.table.set_cues([], {})
             self.reflow_button.setEnabled(False)
+            self._update_script_words_button()
             self.report.setText("")
             return
         self.take_label.setText(f"<b>Take {take.id}</b>" + (f" · script match {take.script_match:.0%}"
@@ -172,6 +186,7 @@ class CaptionsPage(Page):
         model = self.settings.caption_model or None
         self.make_button.setEnabled(False)
         self.reflow_button.setEnabled(False)
+        self.script_words_button.setEnabled(False)
         # In a child process: loading the speech model holds Python's lock long enough to freeze the UI.
         self.operation = (Operation(self, lambda: in_subprocess(CAPTION_JOB, take_id, detached=(folder, snapshot),
                                                                 engine=engine, model=model, profile=profile),
@@ -198,6 +213,74 @@ class CaptionsPage(Page):
         self.report.setText(f"Re-flowed to {self.profile_name()}: {len(cues)} captions, "
                             + (f"{len(left)} problem(s) left that need a hand edit." if left else "no problems left."))
         self.autosave(immediate=True)
+
+    def use_script_words(self, row: int | None = None, departures: list[dict[str, Any]] | None = None) -> None:
+        """Put the script's words in place of misheard ones in caption `row` (default: the selected one).
+
+        Fixes every listed departure (default: all the cue's fixable ones) as one undo step; one whose heard
+        words are no longer in the captions is named in the report and left for a hand edit.
+        """
+        from introstudio.core.captions.departures import use_script_words, without_departure
+        from introstudio.core.captions.profiles import get_profile
+        from introstudio.core.errors import InvalidInputError
+
+        busy = self.operation is not None and self.operation.running
+        if self.track is None or busy:
+            return
+        row = self.table.currentRow() if row is None else row
+        todo = list(self.table.fixable.get(row, []) if departures is None else departures)
+        if not todo:
+            return
+        take = next((t for t in self.pf.project.takes if t.id == self.track.take_id), None) if self.pf else None
+        profile = get_profile(self.profile_name()).with_fps(take_fps(take) if take else None)
+        cues, remaining = list(self.track.cues), list(self.track.departures)
+        done: list[str] = []
+        failed: list[str] = []
+        first: int | None = None
+        for d in todo:
+            try:
+                fix = use_script_words(cues, d, profile)
+            except InvalidInputError as exc:
+                failed.append(f"{exc.message} {exc.hint}")
+                continue
+            cues, remaining = fix.cues, without_departure(remaining, d)
+            first = fix.cue_index if first is None else min(first, fix.cue_index)
+            heard, script = d.get("heard_text", ""), d.get("script_text", "")
+            done.append(f"removed “{heard}”" if d.get("kind") == "added"
+                        else f"“{script}” in place of “{heard}”")
+        if first is None:
+            self.report.setText(" ".join(failed))
+            return
+        self.track.cues = cues
+        self.track.departures = remaining
+        self.track.edited = True
+        self._show_track()
+        summary = self.report.text()
+        if cues:
+            shown = min(first, len(cues) - 1)
+            self.table.setCurrentCell(shown, COL_TEXT)
+            self.table.setFocus()  # the button just turned off: keep keyboard users in the table
+            now = f" It now reads “{LINE_BREAK.join(cues[shown].lines)}”."
+        else:
+            now = ""
+        self.edited(f"use the script's words in caption {first + 1}", captions_part(self.track.take_id),
+                    immediate=True)
+        self.report.setText(f"Used the script's words in caption {first + 1}: {'; '.join(done)}.{now} "
+                            + " ".join(failed + [summary]))
+
+    def _update_script_words_button(self) -> None:
+        """On only when the selected caption has misheard or added words to fix."""
+        from introstudio.core.captions.departures import fix_label
+
+        busy = self.operation is not None and self.operation.running
+        found = self.table.fixable.get(self.table.currentRow(), [])
+        self.script_words_button.setEnabled(bool(found) and not busy)
+        if found:
+            self.script_words_button.setToolTip("\n".join(fix_label(d) for d in found))
+            self.script_words_button.setAccessibleDescription("; ".join(fix_label(d) for d in found))
+        else:
+            self.script_words_button.setToolTip("Select a yellow caption whose words were misheard.")
+            self.script_words_button.setAccessibleDescription("The selected caption has no misheard words.")
 
     def play_cue(self, index: int) -> None:
         """Seek to a cue and play just that cue."""
@@ -256,6 +339,7 @@ class CaptionsPage(Page):
 
         if self.track is None:
             self.table.set_cues([], {})
+            self._update_script_words_button()
             self.report.setText("No captions for this take yet. Press “Make captions”: it takes about as "
                                 "long as the take, and nothing leaves this computer.")
             return
@@ -267,6 +351,7 @@ class CaptionsPage(Page):
         for v in violations:
             problems.setdefault(v.cue_number - 1, []).append(v.message)
         self.table.set_cues(self.track.cues, problems, self.track.departures)
+        self._update_script_words_button()
         departures = sum(1 for found in self.table.departures.values() if found)
         parts = [f"{len(self.track.cues)} captions",
                  f"{len(problems)} break the {profile.name} standard" if problems else f"all meet {profile.name}",

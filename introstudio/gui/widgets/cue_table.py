@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QContextMenuEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableWidget, QTableWidgetItem, QWidget
 
+from introstudio.core.captions.departures import can_use_script_words, departures_during, fix_label
 from introstudio.core.captions.model import Cue
 
 COL_NUMBER, COL_START, COL_END, COL_TEXT, COL_CHECK = range(5)
 LINE_BREAK = " / "  # how a cue's line break is typed in the one-line editor
+USE_SCRIPT_WORDS = "Use the script's &words"
 VIOLATION_COLOUR = QColor("#FDE2E4")
 DEPARTURE_COLOUR = QColor("#FFF1C2")
 
@@ -34,25 +36,33 @@ def parse_seconds(text: str) -> float:
 def departures_in(cue: Cue, departures: Sequence[dict[str, Any]]) -> list[str]:
     """What the speaker said differently from the script during `cue`, in words."""
     out = [f.split(":", 1)[1].strip() if f.startswith("departure:") else f for f in cue.flags]
-    for d in departures:
-        start, end = float(d.get("start") or 0.0), float(d.get("end") or 0.0)
-        if start < cue.end and end > cue.start:
-            heard, script = d.get("heard_text") or "", d.get("script_text") or ""
-            if heard and script:
-                out.append(f"said “{heard}”, script has “{script}”")
-            elif heard:
-                out.append(f"said “{heard}”, not in the script")
-            elif script:
-                out.append(f"skipped “{script}” from the script")
+    for d in departures_during(cue, departures):
+        heard, script = d.get("heard_text") or "", d.get("script_text") or ""
+        if heard and script:
+            out.append(f"said “{heard}”, script has “{script}”")
+        elif heard:
+            out.append(f"said “{heard}”, not in the script")
+        elif script:
+            out.append(f"skipped “{script}” from the script")
     return list(dict.fromkeys(out))
 
 
+def fixable_in(cue: Cue, departures: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The departures during `cue` that "Use the script's words" can resolve (never a skip)."""
+    return [dict(d) for d in departures_during(cue, departures) if can_use_script_words(d)]
+
+
 class CueTable(QTableWidget):
-    """One row per cue; `cueActivated(index)` on click, `cueEdited(index, cue)` after a valid edit."""
+    """One row per cue; `cueActivated(index)` on click, `cueEdited(index, cue)` after a valid edit.
+
+    `scriptWordsRequested(index, departures)` asks to put the script's words in place of the listed
+    departures of a cue (its context menu; the page does the edit).
+    """
 
     cueActivated = Signal(int)
     cueEdited = Signal(int, object)
     editRejected = Signal(str)
+    scriptWordsRequested = Signal(int, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 5, parent)
@@ -76,6 +86,7 @@ class CueTable(QTableWidget):
         self.cues: list[Cue] = []
         self.problems: dict[int, list[str]] = {}
         self.departures: dict[int, list[str]] = {}
+        self.fixable: dict[int, list[dict[str, Any]]] = {}  # row -> departures the script's words resolve
         self._filling = False
         self._playing_row: int | None = None
         self.cellClicked.connect(lambda row, _col: self.cueActivated.emit(row))
@@ -97,6 +108,7 @@ class CueTable(QTableWidget):
             self.cues = list(cues)
             self.problems = problems
             self.departures = {i: departures_in(c, departures) for i, c in enumerate(self.cues)}
+            self.fixable = {i: found for i, c in enumerate(self.cues) if (found := fixable_in(c, departures))}
             self.setRowCount(len(self.cues))
             for row, cue in enumerate(self.cues):
                 self._fill_row(row, cue)
@@ -124,6 +136,39 @@ class CueTable(QTableWidget):
                 item.setBackground(QBrush(colour))
                 item.setForeground(QBrush(QColor("#1A1A1A")))
             self.setItem(row, col, item)
+
+    def context_menu(self, row: int) -> QMenu:
+        """The row's menu: "Use the script's words" (all its fixable departures), then each one if several."""
+        menu = QMenu(self)
+        menu.setAccessibleName(f"Caption {row + 1} actions")
+        found = self.fixable.get(row, [])
+        everything = menu.addAction(USE_SCRIPT_WORDS)
+        everything.setObjectName("useScriptWordsAction")
+        everything.setEnabled(bool(found))
+        everything.triggered.connect(lambda: self.scriptWordsRequested.emit(row, list(found)))
+        if len(found) > 1:
+            menu.addSeparator()
+            for d in found:
+                one = menu.addAction(fix_label(d).replace("&", "&&"))
+                one.triggered.connect(lambda _=False, d=d: self.scriptWordsRequested.emit(row, [d]))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Right-click (or the Menu key on the current row) opens the row's menu."""
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            row = self.rowAt(event.pos().y())
+            at = event.globalPos()
+        else:
+            row = self.currentRow()
+            item = self.item(row, COL_TEXT) if row >= 0 else None
+            at = self.viewport().mapToGlobal(self.visualItemRect(item).center() if item else QPoint(0, 0))
+        if row < 0:
+            return
+        self.setCurrentCell(row, max(self.currentColumn(), 0))
+        menu = self.context_menu(row)
+        menu.exec(at)
+        menu.deleteLater()
+        event.accept()
 
     def row_kind(self, row: int) -> str:
         """'violation', 'departure' or 'ok' (what the row's colour means)."""
