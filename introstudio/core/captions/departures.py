@@ -2,8 +2,8 @@
 
 Alignment (`align.py`) keeps what the recogniser heard wherever it could not match the script, and flags
 it: a *departure* ({"kind", "heard_text", "script_text", "start", "end"} in `CaptionTrack.departures`)
-plus one flag per heard word on the cue holding it (`layout._flag`: "changed: heard 'my' for 'my' at
-4.0s"). Often the clinician did read the script and the recogniser misheard it ("my rental chronology"
+plus one flag per heard word on the cue holding it (`layout._flag`: "changed: 'my' differs from the
+script at 4.0s"). Often the clinician did read the script and the recogniser misheard it ("my rental chronology"
 for "our Endocrinology", "555 -0142" for "555-0142"); `use_script_words` then puts the script's words in
 the caption in one step.
 
@@ -41,7 +41,8 @@ from introstudio.core.errors import InvalidInputError
 
 FIXABLE_KINDS = ("changed", "added")
 _SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]»]*$")
-_FLAG = re.compile(r"^(?:departure:\s*)?(?P<kind>[a-z]+):?\s+(?:heard\s+)?'(?P<word>.*?)'(?:\s+for\s+'.*')?"
+_FLAG = re.compile(r"^(?:departure:\s*)?(?P<kind>[a-z]+):?\s+(?:heard\s+)?'(?P<word>.*?)'"
+                   r"(?:\s+for\s+'.*'|\s+differs from the script)?"
                    r"(?:\s+at\s+(?P<at>\d+(?:\.\d+)?)\s*s)?\s*$")
 _FLAG_SLACK = 0.1  # flags give a word's start to a tenth of a second
 
@@ -227,7 +228,7 @@ def _unflagged(cue: Cue, departure: Mapping[str, Any]) -> Cue:
 
 
 def _flag_of(flag: str, departure: Mapping[str, Any]) -> bool:
-    """Whether `flag` marks one of `departure`'s heard words ("changed: heard 'my' for 'my' at 4.0s")."""
+    """Whether `flag` marks one of `departure`'s heard words ("changed: 'my' differs from the script at 4.0s")."""
     m = _FLAG.match(flag.strip())
     if m is None or m["kind"] != departure.get("kind"):
         return False

@@ -199,8 +199,10 @@ def _timing(st: _Stream, i: int, j: int, p: CaptionProfile) -> tuple[float, int,
 
 def _flag(w: Word) -> str:
     """A departure from the script, worded for the review list."""
-    if w.departure == "changed" and w.heard:
+    if w.departure == "changed" and w.heard and w.heard != w.text:
         return f"changed: heard '{w.heard}' for '{w.text}' at {w.start:.1f}s"
+    if w.departure == "changed":  # the captions show what was said; the script's words are in the departures
+        return f"changed: '{w.text}' differs from the script at {w.start:.1f}s"
     return f"{w.departure}: '{w.text}' at {w.start:.1f}s"
 
 

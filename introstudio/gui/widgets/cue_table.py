@@ -35,8 +35,13 @@ def parse_seconds(text: str) -> float:
 
 def departures_in(cue: Cue, departures: Sequence[dict[str, Any]]) -> list[str]:
     """What the speaker said differently from the script during `cue`, in words."""
-    out = [f.split(":", 1)[1].strip() if f.startswith("departure:") else f for f in cue.flags]
-    for d in departures_during(cue, departures):
+    during = departures_during(cue, departures)
+    # The track's departures say it phrase by phrase ("said X, script has Y"): the per-word flags the
+    # layout left for the same words ("changed: ...", "added: ...") would only repeat them, less clearly.
+    word_flags = ("changed:", "added:") if during else ()
+    out = [f.split(":", 1)[1].strip() if f.startswith("departure:") else f for f in cue.flags
+           if not f.startswith(word_flags)]
+    for d in during:
         heard, script = d.get("heard_text") or "", d.get("script_text") or ""
         if heard and script:
             out.append(f"said “{heard}”, script has “{script}”")
