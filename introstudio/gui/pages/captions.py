@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from introstudio.core.project.history import captions_part
-from introstudio.core.project.model import CaptionTrack, Take
+from introstudio.core.project.model import CaptionTrack
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.settings import Settings
 from introstudio.gui.operations import Operation
@@ -76,6 +76,7 @@ class CaptionsPage(Page):
         self.table.cueEdited.connect(self._cue_edited)
         self.table.editRejected.connect(lambda text: self.report.setText(text))
         self.table.scriptWordsRequested.connect(self.use_script_words)
+        self.table.editRequested.connect(self.edit_cues)
         self.table.currentCellChanged.connect(lambda *_: self._update_script_words_button())
         self.player.positionChanged.connect(self._position)
         splitter = QSplitter()
@@ -221,7 +222,6 @@ class CaptionsPage(Page):
         words are no longer in the captions is named in the report and left for a hand edit.
         """
         from introstudio.core.captions.departures import use_script_words, without_departure
-        from introstudio.core.captions.profiles import get_profile
         from introstudio.core.errors import InvalidInputError
 
         busy = self.operation is not None and self.operation.running
@@ -231,8 +231,7 @@ class CaptionsPage(Page):
         todo = list(self.table.fixable.get(row, []) if departures is None else departures)
         if not todo:
             return
-        take = next((t for t in self.pf.project.takes if t.id == self.track.take_id), None) if self.pf else None
-        profile = get_profile(self.profile_name()).with_fps(take_fps(take) if take else None)
+        profile = self._profile()
         cues, remaining = list(self.track.cues), list(self.track.departures)
         done: list[str] = []
         failed: list[str] = []
@@ -267,6 +266,42 @@ class CaptionsPage(Page):
                     immediate=True)
         self.report.setText(f"Used the script's words in caption {first + 1}: {'; '.join(done)}.{now} "
                             + " ".join(failed + [summary]))
+
+    def edit_cues(self, action: str, row: int) -> None:
+        """Split caption `row` in two, merge it with the next, or delete it (one undo step each)."""
+        from introstudio.core.captions import editing
+        from introstudio.core.errors import InvalidInputError
+
+        if self.track is None or (self.operation is not None and self.operation.running):
+            return
+        profile = self._profile()
+        try:
+            if action == "split":
+                cues = editing.split_cue(self.track.cues, row, profile)
+            elif action == "merge":
+                cues = editing.merge_with_next(self.track.cues, row, profile)
+            else:
+                cues = editing.delete_cue(self.track.cues, row)
+        except InvalidInputError as exc:
+            self.report.setText(f"{exc.message} {exc.hint}")
+            return
+        self.track.cues = cues
+        self.track.edited = True
+        self._show_track()
+        label = {"split": f"split caption {row + 1}", "merge": f"merge captions {row + 1} and {row + 2}",
+                 "delete": f"delete caption {row + 1}"}[action]
+        self.edited(label, captions_part(self.track.take_id), immediate=True)
+        if cues:
+            self.table.setCurrentCell(min(row, len(cues) - 1), COL_TEXT)
+        self.report.setText(f"{label[0].upper()}{label[1:]}: Ctrl+Z puts it back. " + self.report.text())
+
+    def _profile(self) -> Any:
+        """The chosen caption standard at the take's frame rate."""
+        from introstudio.core.captions.profiles import get_profile
+
+        take = next((t for t in self.pf.project.takes if t.id == self.track.take_id), None) \
+            if self.pf and self.track else None
+        return get_profile(self.profile_name()).with_fps(take_fps(take) if take else None)
 
     def _update_script_words_button(self) -> None:
         """On only when the selected caption has misheard or added words to fix."""
@@ -335,7 +370,6 @@ class CaptionsPage(Page):
 
     def _show_track(self) -> None:
         from introstudio.core.captions.layout import check_cues
-        from introstudio.core.captions.profiles import get_profile
 
         if self.track is None:
             self.table.set_cues([], {})
@@ -343,9 +377,7 @@ class CaptionsPage(Page):
             self.report.setText("No captions for this take yet. Press “Make captions”: it takes about as "
                                 "long as the take, and nothing leaves this computer.")
             return
-        take: Take | None = next((t for t in self.pf.project.takes if t.id == self.track.take_id), None) \
-            if self.pf else None
-        profile = get_profile(self.profile_name()).with_fps(take_fps(take) if take else None)
+        profile = self._profile()
         violations = check_cues(self.track.cues, profile)
         problems: dict[int, list[str]] = {}
         for v in violations:

@@ -68,6 +68,7 @@ class CueTable(QTableWidget):
     cueEdited = Signal(int, object)
     editRejected = Signal(str)
     scriptWordsRequested = Signal(int, object)
+    editRequested = Signal(str, int)  # "split" | "merge" | "delete", row: the page makes the change
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 5, parent)
@@ -102,6 +103,10 @@ class CueTable(QTableWidget):
         if event.key() == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier \
                 and self.state() != QAbstractItemView.State.EditingState and self.currentRow() >= 0:
             self.cueActivated.emit(self.currentRow())
+            return
+        if event.key() == Qt.Key.Key_Delete and event.modifiers() == Qt.KeyboardModifier.NoModifier \
+                and self.state() != QAbstractItemView.State.EditingState and self.currentRow() >= 0:
+            self.editRequested.emit("delete", self.currentRow())  # undoable, like every edit
             return
         super().keyPressEvent(event)
 
@@ -156,6 +161,13 @@ class CueTable(QTableWidget):
             for d in found:
                 one = menu.addAction(fix_label(d).replace("&", "&&"))
                 one.triggered.connect(lambda _=False, d=d: self.scriptWordsRequested.emit(row, [d]))
+        menu.addSeparator()
+        for action, text in (("split", "S&plit this caption in two"), ("merge", "&Merge with the next caption"),
+                             ("delete", "&Delete this caption\tDel")):
+            item = menu.addAction(text)
+            item.setObjectName(f"{action}CueAction")
+            item.setEnabled(action != "merge" or row + 1 < self.rowCount())
+            item.triggered.connect(lambda _=False, a=action: self.editRequested.emit(a, row))
         return menu
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
