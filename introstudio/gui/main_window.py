@@ -156,8 +156,26 @@ class MainWindow(QMainWindow):
         value = self._qsettings.value("last_page")
         return str(value) if value and str(value) in self.pages else None
 
-    def close_project(self) -> None:
-        """Back to the start panel (everything is saved already)."""
+    def stop_recording_first(self) -> bool:
+        """Before the project goes away: a take being recorded is stopped and kept, if the user agrees.
+
+        False when the user chose to keep recording. The teleprompter, tied to the project, is closed.
+        """
+        record = self.pages.get("record")
+        if record is not None and getattr(record, "is_recording", False):
+            if not Ask.confirm(self, "Stop recording?", "A take is being recorded. It will be stopped and kept "
+                               "in the project.", yes="Stop and keep it"):
+                return False
+            record.stop()
+        prompter = getattr(record, "teleprompter", None)
+        if prompter is not None:  # a top-level window of its own: it would keep the app running
+            prompter.close()
+        return True
+
+    def close_project(self) -> bool:
+        """Back to the start panel (everything is saved already); False if the user kept recording."""
+        if not self.stop_recording_first():
+            return False
         self._leave_current()
         for page in self.pages.values():
             page.flush()
@@ -165,7 +183,11 @@ class MainWindow(QMainWindow):
         self.history.reset(None)
         self.setWindowTitle("IntroStudio")
         self.project_label.setText("")
+        if self.remember:  # closed on purpose: the next start shows the start panel, not this project
+            self._qsettings.remove("last_project")
+            self._qsettings.sync()
         self._show_start()
+        return True
 
     def import_roster(self) -> Operation | None:
         """One project per clinician from a roster spreadsheet, in a folder the user picks; then list them."""
@@ -177,8 +199,8 @@ class MainWindow(QMainWindow):
         into = Ask.projects_folder(self, roster.parent)
         if into is None:
             return None
-        if self.pf is not None:
-            self.close_project()
+        if self.pf is not None and not self.close_project():
+            return None
         template = self.settings.default_template
         self.start.report.setText("")
         self.start.roster_button.setEnabled(False)
@@ -339,6 +361,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Write pending edits, stop background work (its clean-up runs), remember the window."""
+        if not self.stop_recording_first():
+            event.ignore()
+            return
         for page in self.pages.values():
             page.flush()
         Operation.cancel_all()
@@ -346,9 +371,6 @@ class MainWindow(QMainWindow):
 
         for player in self.findChildren(Player):
             player.release()
-        prompter = getattr(self.pages.get("record"), "teleprompter", None)
-        if prompter is not None:  # a top-level window of its own: it would keep the app running
-            prompter.close()
         if self.remember:
             self._qsettings.setValue("geometry", self.saveGeometry())
             self._qsettings.sync()

@@ -87,6 +87,8 @@ def tab_walk(app: QApplication, window: QWidget, page: QWidget, limit: int = 120
         if now is first:
             break
         previous = now
+    else:
+        problems.append(f"Tab never came back to the step list in {limit} presses (a loop that traps the keyboard)")
     return reached, problems
 
 

@@ -50,3 +50,17 @@ def test_pages_with_players_can_be_destroyed_while_shown(qtbot, project):
         assert page.player.media.source().isEmpty()  # what keeps the destructor from waiting on decoder threads
         page.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_file_loaded_while_shown_opens_at_its_trim_in(qtbot, clip_file):
+    from introstudio.gui.widgets.player import Player
+
+    player = Player(trim=True)
+    qtbot.addWidget(player)
+    player.show()
+    qtbot.waitExposed(player)
+    player.load(clip_file, fps=25, duration=2.0)
+    player.seek(1.5)
+    qtbot.waitUntil(lambda: abs(player.position() - 1.5) < 0.05, timeout=5000)
+    player.load(clip_file, fps=25, duration=2.0, trim_in=0.4)  # another take, trimmed: not where the last one was
+    qtbot.waitUntil(lambda: abs(player.media.position() / 1000 - 0.4) < 0.05, timeout=5000)

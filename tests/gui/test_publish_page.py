@@ -101,3 +101,23 @@ def test_upload_from_the_page_reaches_youtube_private_with_the_edited_title(
         assert window.update_steps()["publish"].done
         window.close()
     assert shown_errors == []
+
+
+def test_a_brand_kit_with_unusable_youtube_text_is_shown_as_a_problem(qtbot, exported, app_paths, tmp_path,
+                                                                     shown_errors):
+    kit = tmp_path / "kit.toml"
+    kit.write_text('schema_version = 1\n[youtube]\ndescription = "Book with {nurse_name}"\n', encoding="utf-8")
+    pf = exported.pf
+    pf.project.design.brand_kit = str(kit)
+    pf.save()
+    window = open_window(qtbot, pf, app_paths)  # on the Publish page: it opens, it does not crash
+    page = window.pages["publish"]
+    assert window.current_page() is page
+    assert "brand kit's YouTube text cannot be used" in page.form.problems.text() and "nurse_name" in \
+        page.form.problems.text()
+    assert not page.upload_button.isEnabled()
+    page.form.title.setFocus()
+    qtbot.keyClicks(page.form.title, "Meet Dr. Lopez")
+    qtbot.waitUntil(lambda: on_disk(pf)["publish"]["title"] == "Meet Dr. Lopez", timeout=3000)  # still kept
+    window.close()
+    assert shown_errors == []

@@ -272,3 +272,27 @@ def test_sigkill_midway_leaves_an_importable_take(qtbot, pf):
     assert sent - 50 <= frames <= sent and samples > 0
     assert leftovers(pf) == [] and "recovered" in page.takes_list.item(0).text()
     print(f"crash test: {sent} frames sent before SIGKILL, {frames} recovered ({info.duration:.2f} s)")
+
+
+def test_closing_the_project_while_recording_asks_then_keeps_the_take(qtbot, pf, app_paths, monkeypatch):
+    from introstudio.core.settings import Settings
+    from introstudio.gui.main_window import MainWindow
+    from introstudio.gui.widgets.dialogs import Ask
+
+    window = MainWindow(app_paths, Settings(), remember=False)
+    qtbot.addWidget(window)
+    window.set_project(pf, "record")
+    window.show()
+    page = window.pages["record"]
+    page.use_synthetic_source(SyntheticSource(size=QSize(320, 240), fps=25, realtime=True))
+    qtbot.waitUntil(page.record_button.isEnabled, timeout=5000)
+    page.record_button.click()
+    qtbot.waitUntil(lambda: page.recorder.synthetic.sent_video >= 30, timeout=10_000)
+    answers = iter([False, True])
+    monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a, **k: next(answers)))
+    assert window.close_project() is False and page.is_recording  # "keep recording"
+    with qtbot.waitSignal(page.take_added, timeout=20_000):
+        assert window.close_project() is True  # "stop and keep it"
+    assert window.pf is None and not page.is_recording
+    assert len(open_project(pf.folder).project.takes) == 1
+    window.close()

@@ -382,3 +382,26 @@ def test_the_screen_it_was_last_on_is_used_again(app_paths, project_folder, tmp_
     assert child.returncode == 0, child.stderr
     # opened on the other screen, moved to the laptop and remembered there; next time it opens there
     assert json.loads(child.stdout.splitlines()[-1]) == ["Prompter", "Laptop", "Laptop", "Laptop"]
+
+
+def test_the_prompter_pace_follows_the_project_after_an_undo(qtbot, app_paths, project_folder):
+    from introstudio.core.project.store import open_project as open_again
+    from introstudio.core.settings import Settings
+    from introstudio.gui.main_window import MainWindow
+
+    window = MainWindow(app_paths, Settings(), remember=False)
+    qtbot.addWidget(window)
+    window.set_project(open_again(project_folder), "record")
+    page = window.pages["record"]
+    prompter = page.open_teleprompter()
+    qtbot.waitExposed(prompter)
+    qtbot.keyClick(prompter, Qt.Key.Key_Up)
+    qtbot.keyClick(prompter, Qt.Key.Key_Up)
+    assert window.pf.project.script.words_per_minute == 170
+    close_prompter(qtbot, prompter)
+    window.undo_action.trigger()  # the pace change, made in the prompter
+    assert window.pf.project.script.words_per_minute in (None, 150)
+    again = page.open_teleprompter()
+    assert again.options.wpm == 150  # the project's pace, not the one the prompter last had
+    close_prompter(qtbot, again)
+    window.close()

@@ -81,9 +81,10 @@ def restore(project: Project, part: str, value: Any) -> None:
         project.script = Script.from_dict(value)
     elif kind == "design":
         project.design = Design.from_dict(value)
-    elif kind == "publish":
-        values = asdict(project.publish) | {k: value[k] for k in PUBLISH_EDITABLE if k in value}
-        project.publish = Publish.from_dict(values)
+    elif kind == "publish":  # in place: an upload running meanwhile writes its state into this object
+        restored = Publish.from_dict(asdict(project.publish) | {k: value[k] for k in PUBLISH_EDITABLE if k in value})
+        for key in PUBLISH_EDITABLE:
+            setattr(project.publish, key, getattr(restored, key))
     elif kind == "selected_take":
         ids = {t.id for t in project.takes}
         project.selected_take = value if value in ids else None

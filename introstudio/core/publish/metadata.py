@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from introstudio.core.errors import InvalidInputError
+from introstudio.core.errors import IntroStudioError, InvalidInputError
 from introstudio.core.project.model import Project, Publish
 
 MAX_TITLE_CHARS = 100
@@ -202,10 +202,18 @@ def preview_metadata(project: Project, templates: MetadataTemplates | None = Non
     """(what an upload would send, what the templates alone would give, every problem), never raising.
 
     For a form that shows the templates' text where the user typed nothing, and the problems as they type.
+    A brand kit whose YouTube text cannot be filled in (an unknown {variable}) is one of the problems; the
+    built-in templates stand in for it so the form still shows something.
     """
-    meta = compose_metadata(project, templates)
-    defaults = compose_metadata(replace(project, publish=Publish(privacy=project.publish.privacy)), templates)
-    return meta, defaults, metadata_problems(meta)
+    problems: list[MetadataError] = []
+    blank = replace(project, publish=Publish(privacy=project.publish.privacy))
+    try:
+        meta, defaults = compose_metadata(project, templates), compose_metadata(blank, templates)
+    except IntroStudioError as exc:
+        problems.append(MetadataError("templates", f"The brand kit's YouTube text cannot be used: {exc.message}",
+                                      exc.hint or "Fix the [youtube] table of the brand kit."))
+        meta, defaults = compose_metadata(project), compose_metadata(blank)
+    return meta, defaults, problems + metadata_problems(meta)
 
 
 def compose_metadata(project: Project, templates: MetadataTemplates | None = None, privacy: str | None = None,

@@ -57,7 +57,7 @@ class LookPage(Page):
         self.warnings.setStyleSheet("color: #8A4B00;")
         side.addSpacing(12)
         side.addWidget(self.kit_label)
-        self.kit_button = QPushButton("Choose &brand kit…")
+        self.kit_button = QPushButton("Choose brand &kit…")
         self.kit_button.setAccessibleName("Choose the organisation's brand kit file")
         self.kit_button.clicked.connect(self.choose_kit)
         self.default_kit_button = QPushButton("Use the &default kit")

@@ -146,10 +146,11 @@ class PublishPage(Page):
         else:
             self.form.show_check(meta, problems)
         self.upload_button.setEnabled(bool(self.pf.project.exports) and not problems and not self._busy())
+        self.form.setEnabled(not self._busy())  # what is being sent stays what is shown
 
     def _metadata_edited(self, label: str, field: str) -> None:
+        self.edited(label, "publish", merge=f"publish.{field}")  # kept and undoable whatever the check says
         self._show_metadata()
-        self.edited(label, "publish", merge=f"publish.{field}")
 
     def is_done(self, pf: ProjectFolder) -> bool:
         return bool(pf.project.publish.video_id)
@@ -180,6 +181,7 @@ class PublishPage(Page):
             return None
         pf, paths, settings = self.pf, self.paths, self.settings
         self.upload_button.setEnabled(False)
+        self.form.setEnabled(False)
         self.operation = (Operation(self, lambda: publish_job(pf, paths, settings, public_ok), "Uploading to YouTube")
                           .on_success(self._published)
                           .on_finished(lambda: self.refresh(pf))

@@ -60,7 +60,10 @@ class PrompterLink(QObject):
         except IntroStudioError as exc:
             errors.show_error(self.page, exc)
             return None
-        window = TeleprompterWindow(script.paragraphs, self.options or options_from_settings(self.settings, wpm))
+        # The look kept from the last opening, the pace always the project's (an undo or the Script page may
+        # have changed it since).
+        options = replace(self.options, wpm=float(wpm)) if self.options else options_from_settings(self.settings, wpm)
+        window = TeleprompterWindow(script.paragraphs, options)
         self.options = window.options  # as the window took them (font and pace within limits)
         window.options_changed.connect(self._options_changed)
         window.countdown_finished.connect(self.started.emit)

@@ -115,6 +115,8 @@ class Player(QWidget):
         self._seek_on_load: float | None = None
         self._loaded = QMediaPlayer.MediaStatus.LoadedMedia
         self._buffered = QMediaPlayer.MediaStatus.BufferedMedia
+        self._buffering = QMediaPlayer.MediaStatus.BufferingMedia
+        self._ended = QMediaPlayer.MediaStatus.EndOfMedia
         self.media.mediaStatusChanged.connect(self._on_status)
 
     def _spin(self, name: str) -> QDoubleSpinBox:
@@ -145,8 +147,8 @@ class Player(QWidget):
         finally:
             self._loading = False
         self.video.clear()
+        self._close_file()  # first: closing remembers the old file's position
         self._resume_at = trim_in or 0.0
-        self._close_file()
         if self.isVisible():  # a hidden player opens its file when it is shown (see showEvent)
             self._open_file()
         self._on_position(round(self.position() * 1000))
@@ -168,6 +170,8 @@ class Player(QWidget):
     def seek(self, seconds: float) -> None:
         if self._open:
             self.media.setPosition(round(max(0.0, seconds) * 1000))
+            if self.media.mediaStatus() not in (self._loaded, self._buffered, self._buffering, self._ended):
+                self._seek_on_load = max(0.0, seconds)  # still loading: Qt would drop the position
         else:
             self._resume_at = max(0.0, seconds)
 

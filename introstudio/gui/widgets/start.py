@@ -93,7 +93,7 @@ class StartPanel(QWidget):
             b.setMinimumHeight(44)
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.recent_label = QLabel("&Recent projects:")
+        self.recent_label = QLabel("Recent &projects:")
         self.recent = QListWidget()
         self.recent.setObjectName("recentProjects")
         self.recent.setAccessibleName("Recent projects")
