@@ -291,6 +291,14 @@ class MainWindow(QMainWindow):
         else:
             self.show_page(page)
 
+    def show_shortcuts(self) -> QWidget:
+        """Help > Keyboard shortcuts (F1): every key, by where it works."""
+        from introstudio.gui.widgets.shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.show()
+        return dialog
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Z in a profile or script field undoes the project's last edit, not the field's own history.
 
@@ -358,6 +366,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, n=page.name: self.show_page(n))
             go.addAction(action)
             self.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction("&Keyboard shortcuts", self)
+        keys.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
+        self.addAction(keys)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Write pending edits, stop background work (its clean-up runs), remember the window."""

@@ -265,3 +265,24 @@ def test_page_names(page):
     from introstudio.gui.pages import page_name
 
     assert page_name(page) == ("record" if page == "import" else None)
+
+
+def test_f1_lists_the_keyboard_shortcuts(qtbot, project, app_paths):
+    from introstudio.core.settings import Settings
+    from introstudio.gui.main_window import MainWindow
+    from introstudio.gui.widgets.shortcuts import ShortcutsDialog
+
+    window = MainWindow(app_paths, Settings(), remember=False)
+    qtbot.addWidget(window)
+    window.set_project(project, "clinician")
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F1)
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    rows = {(dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text()) for r in range(dialog.table.rowCount())}
+    assert ("B or Home", "back to the start of this paragraph (a retake)") in rows
+    assert any(keys.startswith("Ctrl+Z") for keys, _ in rows)
+    dialog.close()
+    window.close()
