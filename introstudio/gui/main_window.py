@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from introstudio.core.paths import AppPaths
 from introstudio.core.project.store import ProjectFolder
+from introstudio.core.session import Session
 from introstudio.core.settings import Settings
 from introstudio.gui import errors
 from introstudio.gui.operations import Operation
@@ -27,7 +28,7 @@ from introstudio.gui.pages import build_pages
 from introstudio.gui.pages.base import Page
 from introstudio.gui.undo import UndoHistory
 from introstudio.gui.widgets.dialogs import Ask
-from introstudio.gui.widgets.start import RecentProjects, StartPanel
+from introstudio.gui.widgets.start import StartPanel
 from introstudio.gui.widgets.steps import StepList, StepState
 
 log = logging.getLogger("introstudio.gui")
@@ -89,7 +90,8 @@ class MainWindow(QMainWindow):
         self._qsettings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
         if remember and self._qsettings.value("geometry"):
             self.restoreGeometry(self._qsettings.value("geometry"))
-        self.recent = RecentProjects(self._qsettings if remember else None)
+        # Where the user left off (not window geometry, so not QSettings): core/session.py, session.json.
+        self.session = Session.load(paths.config_dir / "session.json" if remember else None)
         self._show_start()
 
     def fit_to_screen(self, width: int, height: int) -> None:
@@ -112,10 +114,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"IntroStudio · {pf.project.clinician.name or pf.folder.name}")
         self.project_label.setText(f"Project: {pf.folder}")
         self.project_label.setToolTip(str(pf.folder))
-        self.recent.add(pf.folder)
-        if self.remember:
-            self._qsettings.setValue("last_project", str(pf.folder))
-            self._qsettings.sync()  # on disk now: after a crash the app reopens this project
+        self.session.opened(pf.folder)  # on disk now: after a crash the app reopens this project
         states = self.update_steps()
         first_open = next((n for n, s in states.items() if s.is_next), next(iter(self.pages)))
         self.show_page(page or first_open)
@@ -153,8 +152,8 @@ class MainWindow(QMainWindow):
 
     def last_page(self) -> str | None:
         """The step that was on screen when the app last closed (or crashed)."""
-        value = self._qsettings.value("last_page")
-        return str(value) if value and str(value) in self.pages else None
+        page = self.session.last_page
+        return page if page in self.pages else None
 
     def stop_recording_first(self) -> bool:
         """Before the project goes away: a take being recorded is stopped and kept, if the user agrees.
@@ -183,9 +182,7 @@ class MainWindow(QMainWindow):
         self.history.reset(None)
         self.setWindowTitle("IntroStudio")
         self.project_label.setText("")
-        if self.remember:  # closed on purpose: the next start shows the start panel, not this project
-            self._qsettings.remove("last_project")
-            self._qsettings.sync()
+        self.session.closed()  # closed on purpose: the next start shows the start panel, not this project
         self._show_start()
         return True
 
@@ -214,7 +211,7 @@ class MainWindow(QMainWindow):
     def _roster_imported(self, result: object) -> None:
         projects = list(getattr(result, "projects", ()))
         for p in reversed(projects):
-            self.recent.add(p.folder)
+            self.session.remember(p.folder)
         counts: dict[str, int] = {}
         for p in projects:
             counts[p.status] = counts.get(p.status, 0) + 1
@@ -228,9 +225,7 @@ class MainWindow(QMainWindow):
 
     def last_project(self) -> Path | None:
         """The project open when the app last closed (or crashed), if it is still there."""
-        value = self._qsettings.value("last_project")
-        folder = Path(str(value)) if value else None
-        return folder if folder is not None and (folder / "project.json").is_file() else None
+        return self.session.reopen()
 
     # --- pages --------------------------------------------------------------------------------------
     def current_page(self) -> Page | None:
@@ -246,8 +241,7 @@ class MainWindow(QMainWindow):
         page.refresh(self.pf)
         self.stack.setCurrentWidget(page)
         self.steps.select(name)
-        if self.remember:
-            self._qsettings.setValue("last_page", name)  # written with the next sync (opening, closing)
+        self.session.showing(name)
         names = list(self.pages)
         index = names.index(name)
         self.back_button.setEnabled(index > 0)
@@ -327,7 +321,7 @@ class MainWindow(QMainWindow):
             page.leave()
 
     def _show_start(self) -> None:
-        self.start.set_recent(self.recent.folders())
+        self.start.set_recent(self.session.recent_projects())
         self.stack.setCurrentWidget(self.start)
         self.steps.setEnabled(False)
         self.back_button.setEnabled(False)

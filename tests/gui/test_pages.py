@@ -252,7 +252,6 @@ def test_the_window_reopens_the_last_project_after_a_restart(qtbot, project, app
     qtbot.addWidget(first)
     first.set_project(project)
     first.show_page("look")
-    first._qsettings.sync()  # what Qt does by itself within moments of the change
     del first  # as if the app died here: nothing was closed cleanly
     second = MainWindow(app_paths, Settings(), remember=True)
     qtbot.addWidget(second)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,9 +18,6 @@ from PySide6.QtWidgets import (
 
 from introstudio.gui.widgets.progress import ProgressPanel
 
-MAX_RECENT = 12
-
-
 def project_label(folder: Path) -> str:
     """'Dr. Maria Lopez · Cardiology' from the folder's project.json, or the folder name if unreadable."""
     try:
@@ -30,30 +27,6 @@ def project_label(folder: Path) -> str:
         return " · ".join(x for x in (name, c.get("specialty", "")) if x) or folder.name
     except (OSError, ValueError, AttributeError):
         return folder.name
-
-
-class RecentProjects:
-    """The projects opened lately, newest first; kept in `store` (the window's QSettings) when given."""
-
-    KEY = "recent_projects"
-
-    def __init__(self, store: QSettings | None = None) -> None:
-        self.store = store
-        self._folders: list[str] = []
-        if store is not None:
-            value = store.value(self.KEY) or []
-            self._folders = [str(v) for v in (value if isinstance(value, list) else [value])]
-
-    def add(self, folder: Path) -> None:
-        text = str(Path(folder).absolute())
-        self._folders = [text] + [f for f in self._folders if f != text][:MAX_RECENT - 1]
-        if self.store is not None:
-            self.store.setValue(self.KEY, self._folders)
-            self.store.sync()
-
-    def folders(self) -> list[Path]:
-        """The recent projects that still exist."""
-        return [Path(f) for f in self._folders if (Path(f) / "project.json").is_file()]
 
 
 class StartPanel(QWidget):
