@@ -398,6 +398,11 @@ def test_the_prompter_pace_follows_the_project_after_an_undo(qtbot, app_paths, p
     qtbot.keyClick(prompter, Qt.Key.Key_Up)
     qtbot.keyClick(prompter, Qt.Key.Key_Up)
     assert window.pf.project.script.words_per_minute == 170
+    window.undo_action.trigger()  # with the prompter open: it slows down again at once
+    assert window.pf.project.script.words_per_minute in (None, 150) and prompter.options.wpm == 150
+    assert not window.undo_action.isEnabled()  # following the project made no new edit
+    window.redo_action.trigger()
+    assert prompter.options.wpm == 170
     close_prompter(qtbot, prompter)
     window.undo_action.trigger()  # the pace change, made in the prompter
     assert window.pf.project.script.words_per_minute in (None, 150)

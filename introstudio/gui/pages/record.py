@@ -193,6 +193,7 @@ class RecordPage(Page):
     # --- what the main window calls -------------------------------------------------------------
     def refresh(self, pf: ProjectFolder) -> None:
         self.set_project(pf)
+        self.prompter.follow_project()  # an undo may have changed the reading pace
 
     def is_done(self, pf: ProjectFolder) -> bool:
         return bool(pf.project.takes)

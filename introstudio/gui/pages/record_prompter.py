@@ -73,6 +73,18 @@ class PrompterLink(QObject):
         self._place(window)
         return window
 
+    def follow_project(self) -> None:
+        """An open prompter takes the project's reading pace (after an undo or an edit elsewhere)."""
+        pf = self.page.pf
+        if self.window is None or pf is None:
+            return
+        from introstudio.core.project.ops import script_words_per_minute
+
+        wpm = float(script_words_per_minute(pf.project, self.settings.words_per_minute))
+        if abs(self.window.options.wpm - wpm) >= 0.5:
+            self.options = replace(self.window.options, wpm=wpm)  # no new edit: the project already says so
+            self.window.set_options(self.options)
+
     def close(self) -> None:
         if self.window is not None:
             self.window.close()
