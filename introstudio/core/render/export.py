@@ -54,6 +54,50 @@ class ExportResult:
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(self).items()}
 
 
+WORK_PREFIX = "introstudio-render-"
+STALE_WORK_AGE = 24 * 3600  # seconds: a work folder without an owner is left this long, then removed
+
+
+def new_work_dir(root: Path | None = None) -> Path:
+    """A fresh folder for one export's graphics, marked with this process id; leftovers of killed runs go."""
+    sweep_work_dirs(root)
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=root))
+    (work / "owner.pid").write_text(str(os.getpid()), encoding="ascii")
+    return work
+
+
+def sweep_work_dirs(root: Path | None = None) -> list[Path]:
+    """Remove the work folders of exports whose process is gone (killed, crashed); returns them."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
+        try:
+            pid = int((folder / "owner.pid").read_text(encoding="ascii"))
+            stale = pid != os.getpid() and not _alive(pid)
+        except (OSError, ValueError):  # no owner written (killed at once, or an older version): by age
+            try:
+                stale = time.time() - folder.stat().st_mtime > STALE_WORK_AGE
+            except OSError:
+                continue
+        if stale and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would terminate the process there: count it alive, age decides
+        raise ValueError("no signal 0 on Windows")
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # another user's process, or a platform without signal 0
+        return True
+    return True
+
+
 def partial_path(out: Path) -> Path:
     """Where an export is written before it is moved over `out`: a hidden file in the same folder."""
     return out.with_name(f".{out.stem}.partial.mp4")
@@ -87,7 +131,7 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
     yield Progress(0.0, "Preparing graphics")
     info = probe(pf.resolve(take.file))
     partial = partial_path(out)
-    work = Path(tempfile.mkdtemp(prefix="introstudio-render-"))
+    work = new_work_dir()
     try:
         plan = plan_render(pf, preset, partial, burn, work, info=info)
         if plan.source_has_audio:
