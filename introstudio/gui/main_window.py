@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.start.newRequested.connect(self.new_project)
         self.start.openRequested.connect(self.open_project)
         self.start.rosterRequested.connect(self.import_roster)
+        self.start.batchRequested.connect(lambda: self.produce_folder())
         self.start.folderChosen.connect(self.open_folder)
         self.stack.addWidget(self.start)
         for page in self.pages.values():
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(self._qsettings.value("geometry"))
         # Where the user left off (not window geometry, so not QSettings): core/session.py, session.json.
         self.session = Session.load(paths.config_dir / "session.json" if remember else None)
+        self._roster_folder: Path | None = None  # offered to the batch window after a roster import
         self._show_start()
 
     def fit_to_screen(self, width: int, height: int) -> None:
@@ -208,15 +210,25 @@ class MainWindow(QMainWindow):
                 .with_progress(self.start.panel)
                 .run())
 
+    def produce_folder(self, folder: Path | None = None) -> QWidget:
+        """The batch window for `folder` (default: where the last roster's projects went)."""
+        from introstudio.gui.widgets.batch_dialog import BatchDialog
+
+        dialog = BatchDialog(folder or self._roster_folder, self)
+        dialog.show()
+        return dialog
+
     def _roster_imported(self, result: object) -> None:
         projects = list(getattr(result, "projects", ()))
         for p in reversed(projects):
             self.session.remember(p.folder)
+        self._roster_folder = getattr(result, "into", None)
         counts: dict[str, int] = {}
         for p in projects:
             counts[p.status] = counts.get(p.status, 0) + 1
         lines = [f"{len(projects)} project(s) from the roster in {getattr(result, 'into', '')}: "
-                 + ", ".join(f"{n} {status}" for status, n in counts.items()) + ". Open one below."]
+                 + ", ".join(f"{n} {status}" for status, n in counts.items()) + ". Open one below, or “Produce a "
+                 "folder” to make the captions and videos of them all."]
         lines += [f"⚠ {w}" for w in getattr(result, "warnings", ())]
         lines += [f"⚠ {p.name}: {w}" for p in projects for w in p.warnings]
         self.start.report.setText("\n".join(lines))
@@ -332,6 +344,7 @@ class MainWindow(QMainWindow):
         for text, shortcut, slot in (("&New project…", QKeySequence.StandardKey.New, self.new_project),
                                      ("&Open project…", QKeySequence.StandardKey.Open, self.open_project),
                                      ("New projects from a &roster…", None, self.import_roster),
+                                     ("&Produce a folder of projects…", None, lambda: self.produce_folder()),
                                      ("&Close project", QKeySequence.StandardKey.Close, self.close_project),
                                      ("&Quit", QKeySequence.StandardKey.Quit, self.close)):
             action = QAction(text, self)

@@ -81,3 +81,27 @@ def test_recent_projects_survive_a_restart(qtbot, project, app_paths):
     second.start.recent.itemActivated.emit(second.start.recent.item(0))
     assert second.pf is not None and second.pf.folder == project.folder
     second.close()
+
+
+def test_produce_a_folder_runs_the_batch_and_lists_each_clinician(qtbot, wait_op, project, app_paths,
+                                                                 shown_errors):
+    from introstudio.gui.widgets.batch_dialog import BatchDialog
+
+    window = window_for(qtbot, app_paths)
+    qtbot.mouseClick(window.start.batch_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(BatchDialog)
+    assert dialog is not None and not dialog.start_button.isEnabled()  # no folder yet
+    dialog.folder.setText(str(project.folder.parent))
+    dialog.steps["captions"].setChecked(False)  # the export alone keeps this test short
+    dialog.workers.setValue(1)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.operation is not None and not dialog.start_button.isEnabled()
+    wait_op(dialog.operation, timeout=180_000)
+    assert dialog.results.count() == 1 and "Maria Lopez" in dialog.results.item(0).text()
+    assert "all done" in dialog.summary.text() and dialog.report_button.isEnabled()
+    assert dialog.report == project.folder.parent / "batch-report.html" and dialog.report.is_file()
+    exported = list(project.exports_dir.glob("*.mp4"))
+    assert len(exported) == 1 and exported[0].stat().st_size > 10_000
+    dialog.close()
+    window.close()
+    assert shown_errors == []

@@ -35,6 +35,7 @@ class StartPanel(QWidget):
     newRequested = Signal()
     openRequested = Signal()
     rosterRequested = Signal()
+    batchRequested = Signal()
     folderChosen = Signal(object)  # Path of a recent project
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -61,8 +62,12 @@ class StartPanel(QWidget):
         self.roster_button.setAccessibleName("Create one project per clinician from a roster spreadsheet")
         self.roster_button.setToolTip("A CSV or Excel list of clinicians: one project each, footage matched by name")
         self.roster_button.clicked.connect(self.rosterRequested.emit)
+        self.batch_button = QPushButton("Produce a &folder…")
+        self.batch_button.setObjectName("batchProduce")
+        self.batch_button.setAccessibleName("Make captions and export the videos of a whole folder of projects")
+        self.batch_button.clicked.connect(self.batchRequested.emit)
         buttons = QHBoxLayout()
-        for b in (self.new_button, self.open_button, self.roster_button):
+        for b in (self.new_button, self.open_button, self.roster_button, self.batch_button):
             b.setMinimumHeight(44)
             buttons.addWidget(b)
         buttons.addStretch(1)
