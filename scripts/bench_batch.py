@@ -27,7 +27,7 @@ NAMES = ["Maria Lopez", "John Smith", "Ana Kim", "Omar Haddad", "Grace Okafor", 
 
 def make_footage(folder: Path, clips: int, seconds: float, size: tuple[int, int]) -> Path:
     """Cut `clips` different stretches of the sample take, scaled to `size`; write a roster for them."""
-    from introstudio.core.batch.roster import clinician_slug
+    from introstudio.core.batch.names import clinician_slug
     from introstudio.core.media.tools import run_ffmpeg
 
     sample = ROOT / "resources" / "sample" / "sample-take.mp4"

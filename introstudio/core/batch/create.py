@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from introstudio.core.batch.roster import Roster, RosterRow, RowProblem, clinician_slug, read_roster, slug
+from introstudio.core.batch.names import clinician_slug, slug
+from introstudio.core.batch.roster import Roster, RosterRow, RowProblem, read_roster
 from introstudio.core.errors import IntroStudioError, InvalidInputError, NotFoundError
 from introstudio.core.jobs import Job, Progress, scaled
 from introstudio.core.project.model import Script

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from introstudio.core.errors import InvalidInputError, NotFoundError
+from introstudio.core.batch.names import clinician_slug, natural_name
 from introstudio.core.project.model import PROFILE_FIELDS, Clinician
 
 # field -> header spellings (compared after `normalise_header`); footage/template are not profile fields.
@@ -51,7 +52,6 @@ _ALIAS_TO_FIELD = {alias: f for f, aliases in FIELD_ALIASES.items() for alias in
 _EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"}
 _SCI_NUMBER = re.compile(r"^[+-]?\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
-_HONORIFICS = {"dr", "dra", "doctor", "doctora", "prof", "professor", "mr", "mrs", "ms", "mx"}
 HEADER_SEARCH_ROWS = 10
 UTF8_HINT = "Save the roster as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), or as .xlsx."
 
@@ -130,22 +130,6 @@ def match_header(header: str) -> tuple[str | None, int]:
     if prefixes:
         return _ALIAS_TO_FIELD[max(prefixes, key=len)], 1
     return None, 0
-
-
-def clinician_slug(name: str) -> str:
-    """A stable folder name for a clinician: 'Dr. María López, MD' -> 'maria-lopez'."""
-    text = name.split(",")[0]
-    words = text.split()
-    while len(words) > 1 and words[0].casefold().rstrip(".") in _HONORIFICS:
-        words = words[1:]
-    return slug(" ".join(words))
-
-
-def slug(text: str) -> str:
-    """Lower-case words joined by '-', accents dropped, other scripts kept: 'José O'Brien' -> 'jose-o-brien'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[\W_]+", "-", text).strip("-")[:60].strip("-")
 
 
 def read_roster(path: str | Path) -> Roster:
@@ -354,7 +338,9 @@ def _build(path: Path, rows: list[list[str]], warnings: list[str], sheet: str | 
                 problems.append(RowProblem(number, problem[0], problem[1], header_text))
             values[field] = clean_text(text)
         first, last = values.pop("first_name", ""), values.pop("last_name", "")
-        if not values.get("name"):
+        if values.get("name"):
+            values["name"] = natural_name(values["name"])  # "Kim, Ana" is Ana Kim, not Kim with credentials "Ana"
+        else:
             values["name"] = " ".join(p for p in (first, last) if p)
         if not values["name"]:
             problems.append(RowProblem(number, "no name: every clinician needs one.",

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from introstudio.core.batch.create import RosterInvalid, import_roster, match_footage
-from introstudio.core.batch.roster import clinician_slug, match_header, read_roster, sniff_delimiter
+from introstudio.core.batch.names import clinician_slug
+from introstudio.core.batch.roster import match_header, read_roster, sniff_delimiter
 from introstudio.core.errors import InvalidInputError
 from introstudio.core.jobs import run_job
 from introstudio.core.project import open_project
@@ -321,3 +322,32 @@ def test_cli_batch_refuses_bad_requests_before_starting_workers(batch_cli, tmp_p
     assert batch_cli("batch", tmp_path, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1").code == 2
     publish = batch_cli("batch", tmp_path, "--steps", "render,publish")
     assert publish.code == 2 and "--yes" in publish.err
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kim, Ana", "Ana Kim"),
+    ("Lopez, Maria J.", "Maria J. Lopez"),
+    ("Lopez, Maria J., MD", "Maria J. Lopez, MD"),
+    ("de la Cruz, Ana", "Ana de la Cruz"),
+    ("Maria Lopez, MD", "Maria Lopez, MD"),
+    ("Maria Lopez, M.D., PhD", "Maria Lopez, M.D., PhD"),
+    ("Ana Kim, PA-C", "Ana Kim, PA-C"),
+    ("Maria Lopez", "Maria Lopez"),
+    ("Lopez, Maria, Cardiology Fellow", "Lopez, Maria, Cardiology Fellow"),  # unclear: left alone
+])
+def test_last_first_names_are_put_in_reading_order(text, expected):
+    from introstudio.core.batch.names import natural_name
+
+    assert natural_name(text) == expected
+
+
+def test_a_last_first_roster_makes_one_project_per_person(tmp_path):
+    from introstudio.core.batch.roster import read_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text('Name,Specialty\n"Kim, Ana",Neurology\n"Kim, Joe",Cardiology\n"Lopez, Maria, MD",X\n',
+                      encoding="utf-8")
+    r = read_roster(roster)
+    assert not r.problems
+    assert [row.clinician.name for row in r.rows] == ["Ana Kim", "Joe Kim", "Maria Lopez, MD"]
+    assert [clinician_slug(row.clinician.name) for row in r.rows] == ["ana-kim", "joe-kim", "maria-lopez"]
