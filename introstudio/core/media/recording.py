@@ -26,6 +26,7 @@ from pathlib import Path
 from introstudio.core.errors import MediaError
 from introstudio.core.jobs import Job, Progress
 from introstudio.core.media.importing import check_importable, unique_path
+from introstudio.core.processes import pid_alive
 from introstudio.core.project.model import Take, now_iso
 from introstudio.core.project.store import ProjectFolder
 
@@ -138,7 +139,7 @@ def _holder_gone(path: Path, fd: int, flock_works: bool) -> bool:
     host = lines[2] if len(lines) > 2 else ""
     if host and host != socket.gethostname():
         return False  # another machine's recording: leave it alone
-    return not _pid_alive(pid)
+    return not pid_alive(pid)
 
 
 def _try_flock(fd: int, wait: bool = False) -> bool | None:
@@ -153,18 +154,6 @@ def _try_flock(fd: int, wait: bool = False) -> bool | None:
         return False
     except OSError:  # e.g. ENOLCK or EOPNOTSUPP on some network file systems
         return None
-    return True
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
     return True
 
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from introstudio.core.errors import InvalidInputError, NotFoundError, ToolError, UserError
 from introstudio.core.jobs import Job, Progress, scaled
+from introstudio.core.processes import pid_alive
 from introstudio.core.project.model import now_iso
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.render.graph import (
@@ -71,31 +72,20 @@ def sweep_work_dirs(root: Path | None = None) -> list[Path]:
     removed = []
     for folder in Path(root or tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
         try:
-            pid = int((folder / "owner.pid").read_text(encoding="ascii"))
-            stale = pid != os.getpid() and not _alive(pid)
-        except (OSError, ValueError):  # no owner written (killed at once, or an older version): by age
-            try:
+            pid: int | None = int((folder / "owner.pid").read_text(encoding="ascii"))
+        except (OSError, ValueError):  # no owner written (killed at once, or an older version)
+            pid = None
+        try:
+            if pid is not None and os.name != "nt":
+                stale = pid != os.getpid() and not pid_alive(pid)
+            else:  # no owner to ask: by age
                 stale = time.time() - folder.stat().st_mtime > STALE_WORK_AGE
-            except OSError:
-                continue
+        except OSError:
+            continue
         if stale and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill would terminate the process there: count it alive, age decides
-        raise ValueError("no signal 0 on Windows")
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):  # another user's process, or a platform without signal 0
-        return True
-    return True
 
 
 def partial_path(out: Path) -> Path:
