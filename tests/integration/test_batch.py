@@ -141,8 +141,12 @@ def test_local_pool_batch_killed_midway_then_resumed(roster, tmp_path):
     assert summary["ok"] and summary["counts"]["failed"] == 0
     by_folder = {Path(i["folder"]).name: i for i in summary["items"]}
     for folder in FOLDERS:
-        expected = "skipped" if folder in finished else "done"
-        assert by_folder[folder]["status"] == expected, by_folder[folder]
+        status = by_folder[folder]["status"]
+        if folder in finished:
+            assert status == "skipped", by_folder[folder]
+        else:  # pending in the report at the kill; its export may have landed just before the report did
+            assert status in ("done", "skipped"), by_folder[folder]
+    assert any(by_folder[f]["status"] == "done" for f in FOLDERS if f not in finished)  # real work was resumed
     check_exports(into)
 
 
