@@ -210,10 +210,9 @@ class CaptionsPage(Page):
         self.track.profile = self.profile_name()
         self.track.edited = True
         self._show_track()
-        self.editMade.emit("re-flow the captions", captions_part(self.track.take_id), "")
         self.report.setText(f"Re-flowed to {self.profile_name()}: {len(cues)} captions, "
                             + (f"{len(left)} problem(s) left that need a hand edit." if left else "no problems left."))
-        self.autosave(immediate=True)
+        self.edited("re-flow the captions", captions_part(self.track.take_id), immediate=True)
 
     def use_script_words(self, row: int | None = None, departures: list[dict[str, Any]] | None = None) -> None:
         """Put the script's words in place of misheard ones in caption `row` (default: the selected one).
