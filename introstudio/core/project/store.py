@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from introstudio.core.errors import NotFoundError, ProjectError
+from introstudio.core.locks import project_lock
 from introstudio.core.project.atomic import atomic_write_text
+from introstudio.core.project.merge import comparable, merge
 from introstudio.core.project.migrations import migrate
 from introstudio.core.project.model import SCHEMA_VERSION, Clinician, Project, Script, now_iso
 
@@ -18,14 +21,24 @@ BACKUP_FILE = "project.json.bak"
 MEDIA_DIR = "media"
 CAPTIONS_DIR = "captions"
 EXPORTS_DIR = "exports"
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class ProjectFolder:
-    """An open project: its folder and its model; `save()` writes project.json atomically."""
+    """An open project: its folder and its model; `save()` writes project.json atomically.
+
+    Several processes may have one project open (the app, a batch, a CLI command). `save()` therefore takes
+    the project lock, and when project.json changed on disk since this object last read or wrote it, merges
+    this process's changes with the other's (`merge.py`) instead of writing over them; `reload()` takes in
+    the other's changes without writing. `conflicts` lists what both changed at the last save or reload.
+    """
 
     folder: Path
     project: Project
+    base: dict[str, Any] | None = field(default=None, repr=False)  # the document last read or written
+    conflicts: list[str] = field(default_factory=list, repr=False)
+    what: str = "IntroStudio"  # who saves, for "busy" messages ("introstudio import", "the app")
 
     @property
     def file(self) -> Path:
@@ -50,12 +63,64 @@ class ProjectFolder:
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.folder)).as_posix()
 
-    def save(self) -> None:
-        _refuse_newer_on_disk(self.file)
-        self.project.modified_at = now_iso()
-        text = json.dumps(self.project.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        backup = self.folder / BACKUP_FILE
-        atomic_write_text(self.file, text, keep_previous=backup)
+    def save(self) -> bool:
+        """Write the project (merged with changes saved by others meanwhile); True when theirs came in."""
+        with project_lock(self.folder, self.what):
+            disk = self._read_disk()
+            self.project.modified_at = now_iso()
+            doc = self.project.to_dict()
+            took_theirs = False
+            self.conflicts = []
+            if disk is not None and self.base is not None and comparable(disk) != comparable(self.base):
+                result = merge(self.base, doc, disk)
+                doc, took_theirs, self.conflicts = result.doc, result.took_theirs, result.conflicts
+                if self.conflicts:
+                    log.warning("%s: changed here and elsewhere, kept this change: %s", self.file,
+                                ", ".join(self.conflicts))
+            text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+            atomic_write_text(self.file, text, keep_previous=self.folder / BACKUP_FILE)
+            if took_theirs:
+                self._adopt(doc)
+            self.base = json.loads(text)
+        return took_theirs
+
+    def reload(self) -> bool:
+        """Take in what others saved since this object last read or wrote; True when anything came in.
+
+        What this process changed and has not saved yet is kept (merged); nothing is written.
+        """
+        with project_lock(self.folder, self.what):
+            disk = self._read_disk()
+        if disk is None or (self.base is not None and comparable(disk) == comparable(self.base)):
+            return False
+        result = merge(self.base or disk, self.project.to_dict(), disk)
+        self.conflicts = result.conflicts
+        if result.took_theirs:
+            self._adopt(result.doc)
+        self.base = disk
+        return result.took_theirs
+
+    def changed_on_disk(self) -> bool:
+        """Whether project.json holds something this object has not read or written (cheap enough to poll)."""
+        disk = self._read_disk()
+        return disk is not None and (self.base is None or comparable(disk) != comparable(self.base))
+
+    def _read_disk(self) -> dict[str, Any] | None:
+        """project.json as this version's document (migrated, normalised); None when absent or unreadable."""
+        if not self.file.exists():
+            return None
+        data = _read_json(self.file)
+        version = data.get("schema_version")
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            raise ProjectError(f"{self.file} was saved by a newer IntroStudio (format {version}); "
+                               "not overwriting it.", "Update IntroStudio to edit this project.")
+        return _normalised(migrate(data, source=str(self.file)), self.file)
+
+    def _adopt(self, doc: dict[str, Any]) -> None:
+        """Make the in-memory model `doc`, field by field on the same Project object (views hold it)."""
+        fresh = Project.from_dict(doc)
+        for name in vars(fresh):
+            setattr(self.project, name, getattr(fresh, name))
 
 
 def create_project(folder: Path, clinician: Clinician, script: Script) -> ProjectFolder:
@@ -82,6 +147,15 @@ def create_project(folder: Path, clinician: Clinician, script: Script) -> Projec
     return pf
 
 
+def _normalised(doc: dict[str, Any], file: Path) -> dict[str, Any]:
+    """`doc` as this version writes it (what `base` holds), so equal content compares equal."""
+    try:
+        return json.loads(json.dumps(Project.from_dict(doc).to_dict(), ensure_ascii=False))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProjectError(f"{file} is damaged: {exc!r} does not fit the project format.",
+                           _restore_hint(file.parent)) from exc
+
+
 def open_project(folder: Path) -> ProjectFolder:
     """Load a project folder, migrating old formats in memory (the file changes only on the next save)."""
     folder = Path(folder).expanduser().absolute()
@@ -93,13 +167,8 @@ def open_project(folder: Path) -> ProjectFolder:
         raise NotFoundError(f"{folder} is not an IntroStudio project (it has no {PROJECT_FILE}).",
                             "Create one with `introstudio new DIR --name ...`, or point to the project folder.")
     data = _read_json(file)
-    doc = migrate(data, source=str(file))
-    try:
-        project = Project.from_dict(doc)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ProjectError(f"{file} is damaged: {exc!r} does not fit the project format.",
-                           _restore_hint(folder)) from exc
-    return ProjectFolder(folder, project)
+    doc = _normalised(migrate(data, source=str(file)), file)
+    return ProjectFolder(folder, Project.from_dict(doc), base=doc)
 
 
 def _read_json(file: Path) -> dict[str, Any]:
@@ -124,15 +193,3 @@ def _restore_hint(folder: Path) -> str:
         return (f"The previous version is in {backup}: copy it over {PROJECT_FILE} to restore it "
                 "(copy the damaged file elsewhere first if you want to keep it).")
     return "No previous version was kept; create the project again with `introstudio new`."
-
-
-def _refuse_newer_on_disk(file: Path) -> None:
-    """Never overwrite a project.json that a newer IntroStudio wrote meanwhile."""
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    if isinstance(version, int) and version > SCHEMA_VERSION:
-        raise ProjectError(f"{file} was saved by a newer IntroStudio (format {version}); not overwriting it.",
-                           "Update IntroStudio to edit this project.")
