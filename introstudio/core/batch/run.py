@@ -23,13 +23,13 @@ from introstudio.core.batch.tasks import (
     STEP_FUNCTIONS,
     STEPS,
     ItemResult,
-    ProjectLock,
     StepResult,
     TaskOptions,
     export_file,
 )
 from introstudio.core.errors import Cancelled, IntroStudioError, InvalidInputError, NotFoundError, UserError
 from introstudio.core.jobs import Job, Progress, run_job
+from introstudio.core.locks import batch_lock
 from introstudio.core.project.model import now_iso
 from introstudio.core.project.store import PROJECT_FILE, ProjectFolder, open_project
 
@@ -204,7 +204,7 @@ def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> Item
     started = time.monotonic()
     url = item.published_url
     try:
-        with ProjectLock(item.folder, stale_after=options.lock_stale_after).acquire(wait=options.lock_wait):
+        with batch_lock(item.folder, "a batch (publishing)", wait=options.lock_wait):
             pf = open_project(Path(item.folder))
             state = pf.project.publish.upload or {}
             files = [f for e in pf.project.exports if (f := export_file(pf, e)) is not None and f.is_file()]

@@ -1,6 +1,6 @@
 """Per-project batch steps (captions, render) as top-level functions a worker process can call.
 
-`process_project(folder, options)` opens the project itself, holds the project's lock while it works,
+`process_project(folder, options)` opens the project itself, holds the project's batch lock while it works,
 skips a step whose inputs have not changed since it last ran, and always returns an `ItemResult`
 (never raises for a failure of the project, so one bad clip cannot stop a batch). Publishing runs in
 the batch's own process instead (run.py), where the YouTube sign-in and the quota ledger live.
@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -22,6 +21,7 @@ from typing import Any
 
 from introstudio.core.errors import Cancelled, IntroStudioError, ToolError, UserError
 from introstudio.core.jobs import run_job
+from introstudio.core.locks import batch_lock
 from introstudio.core.project.model import Take, now_iso
 from introstudio.core.project.store import ProjectFolder, open_project
 
@@ -40,7 +40,6 @@ class TaskOptions:
     caption_engine: str = "faster-whisper"
     caption_model: str | None = None
     caption_profile: str | None = None  # None: each project's own design.caption_profile
-    lock_stale_after: float = 15 * 60.0
     lock_wait: float = 0.0
     force: bool = False  # redo steps even when their inputs are unchanged
     attempt: int = 1
@@ -94,7 +93,7 @@ def process_project(folder: str | Path, options: TaskOptions) -> ItemResult:
     name = folder.name
     base = ItemResult(str(folder), name, FAILED, attempt=options.attempt, worker=worker)
     try:
-        with ProjectLock(folder, stale_after=options.lock_stale_after).acquire(wait=options.lock_wait):
+        with batch_lock(folder, f"a batch worker ({worker})", wait=options.lock_wait):
             pf = open_project(folder)
             name = pf.project.clinician.name or folder.name
             results: list[StepResult] = []
@@ -261,156 +260,3 @@ def record_export(pf: ProjectFolder, result: Any, preset: str, digest: str) -> d
     pf.project.exports = [e for e in pf.project.exports if all(e is not x for x in same)] + [entry]
     pf.save()
     return entry
-
-
-# --- the per-project lock --------------------------------------------------------------------------------
-
-LOCK_FILE = ".introstudio.lock"
-HEARTBEAT_SECONDS = 30.0
-
-
-class ProjectLocked(UserError):
-    """Another worker (or a crashed one whose lock is not stale yet) holds the project."""
-
-
-class ProjectLock:
-    """One worker per project: an exclusive lock file holding pid, host and time, refreshed while held.
-
-    A lock is stale, and is removed by the next worker, when its process is gone (same host) or when
-    it has not been refreshed for `stale_after` seconds (any host: a crashed or unplugged machine).
-    Removal happens under a second, short-lived guard file, so two workers never both break one lock.
-    """
-
-    def __init__(self, folder: str | Path, stale_after: float = 15 * 60.0) -> None:
-        self.path = Path(folder) / LOCK_FILE
-        self.stale_after = stale_after
-        self.token = f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
-        self._stop = threading.Event()
-        self._beat: threading.Thread | None = None
-
-    def acquire(self, wait: float = 0.0) -> ProjectLock:
-        """Take the lock, waiting up to `wait` seconds for a live holder; ProjectLocked otherwise."""
-        deadline = time.monotonic() + wait
-        while not self._try_create():
-            if self.break_if_stale():
-                continue
-            if time.monotonic() >= deadline:
-                info = read_lock(self.path) or {}
-                who = f"process {info.get('pid', '?')} on {info.get('host', '?')} since {info.get('since', '?')}"
-                raise ProjectLocked(
-                    f"{self.path.parent.name} is being worked on by another worker ({who}).",
-                    "Wait for that batch to finish and run this one again. If that process is gone, the lock "
-                    f"is removed automatically after {self.stale_after / 60:.0f} minutes, or delete {self.path}.")
-            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
-        self._stop.clear()
-        self._beat = threading.Thread(target=self._heartbeat, name="lock-heartbeat", daemon=True)
-        self._beat.start()
-        return self
-
-    def release(self) -> None:
-        """Stop refreshing and remove the lock, if it is still ours."""
-        self._stop.set()
-        if self._beat is not None:
-            self._beat.join(timeout=5)
-            self._beat = None
-        if (read_lock(self.path) or {}).get("token") == self.token:
-            self.path.unlink(missing_ok=True)
-
-    def __enter__(self) -> ProjectLock:
-        return self if self._beat is not None else self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-    def _try_create(self) -> bool:
-        data = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now_iso(),
-                           "created": time.time(), "token": self.token}).encode("utf-8")
-        try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            return False
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return True
-
-    def _heartbeat(self) -> None:
-        while not self._stop.wait(HEARTBEAT_SECONDS):
-            try:
-                os.utime(self.path)
-            except OSError:
-                return
-
-    def break_if_stale(self) -> str | None:
-        """Remove the lock when it is stale; returns why, or None when it is live (or was just replaced)."""
-        info, mtime = read_lock(self.path), _mtime(self.path)
-        if mtime is None:
-            return "gone"
-        reason = stale_reason(info, mtime, self.stale_after)
-        if reason is None:
-            return None
-        guard = self.path.with_name(LOCK_FILE + ".break")
-        try:
-            fd = os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            if (time.time() - (_mtime(guard) or time.time())) > 60:
-                guard.unlink(missing_ok=True)  # left by a worker that died while breaking a lock
-            return None
-        try:
-            os.close(fd)
-            if read_lock(self.path) == info and _mtime(self.path) == mtime:  # still the lock we judged
-                self.path.unlink(missing_ok=True)
-                log.warning("removed a stale lock on %s: %s", self.path.parent, reason)
-                return reason
-            return None
-        finally:
-            guard.unlink(missing_ok=True)
-
-
-def read_lock(path: Path) -> dict[str, Any] | None:
-    """The lock file's contents, or None when it is missing, empty or damaged."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def stale_reason(info: dict[str, Any] | None, mtime: float, stale_after: float,
-                 now: float | None = None) -> str | None:
-    """Why a lock is stale (its process is gone on this host, or it is too old), or None when it is live."""
-    age = (time.time() if now is None else now) - mtime
-    if age > stale_after:
-        return f"not refreshed for {age / 60:.0f} minutes"
-    if info is None:
-        return None  # being written just now, or damaged: only age can tell
-    if info.get("host") == socket.gethostname() and isinstance(info.get("pid"), int) \
-            and not pid_alive(info["pid"]):
-        return f"its process {info['pid']} is gone"
-    return None
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this id runs on this machine (a zombie counts as gone)."""
-    if os.name == "nt":
-        return True  # no cheap, safe check there; such locks go stale by age
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import Future
 from dataclasses import replace
@@ -20,15 +18,8 @@ from introstudio.core.batch import tasks
 from introstudio.core.batch.report import read_report_csv
 from introstudio.core.batch.run import BatchProgress, run_batch
 from introstudio.core.batch.scheduler import Finished, schedule
-from introstudio.core.batch.tasks import (
-    LOCK_FILE,
-    ItemResult,
-    ProjectLock,
-    ProjectLocked,
-    TaskOptions,
-    process_project,
-    stale_reason,
-)
+from introstudio.core.batch.tasks import ItemResult, TaskOptions, process_project
+from introstudio.core.locks import BATCH_LOCK, LockBusy, batch_lock, is_locked
 from introstudio.core.jobs import run_job
 from introstudio.core.project import Clinician, Script, create_project, open_project
 from introstudio.core.render.export import ExportResult
@@ -38,86 +29,34 @@ SRT = "1\n00:00:00,000 --> 00:00:01,450\nHello, I am Maria.\n"
 
 # --- locks -------------------------------------------------------------------------------------------
 
-def write_lock(folder: Path, pid: int, host: str, age: float = 0.0) -> Path:
-    path = folder / LOCK_FILE
-    path.write_text(json.dumps({"pid": pid, "host": host, "since": "then", "token": "someone-else"}))
-    if age:
-        past = time.time() - age
-        os.utime(path, (past, past))
-    return path
+HOLD = """
+import sys, time
+from introstudio.core.locks import batch_lock
+batch_lock(sys.argv[1], "a batch worker (render-box-7)").acquire()
+print("held", flush=True)
+time.sleep(60)
+"""
 
 
-def dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
+@contextlib.contextmanager
+def held_elsewhere(folder: Path):
+    """The project's batch lock held by another live process; killed (not released) at the end."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
 
 
-def test_a_lock_is_exclusive_and_released(tmp_path):
-    with ProjectLock(tmp_path).acquire():
-        info = json.loads((tmp_path / LOCK_FILE).read_text())
-        assert info["pid"] == os.getpid() and info["host"] == socket.gethostname()
-        with pytest.raises(ProjectLocked) as error:
-            ProjectLock(tmp_path).acquire()
-        assert str(os.getpid()) in error.value.message and LOCK_FILE in error.value.hint
-    assert not (tmp_path / LOCK_FILE).exists()
-
-
-def test_a_lock_of_a_dead_process_on_this_host_is_stale(tmp_path):
-    write_lock(tmp_path, dead_pid(), socket.gethostname())
-    with ProjectLock(tmp_path).acquire() as lock:
-        assert json.loads((tmp_path / LOCK_FILE).read_text())["token"] == lock.token
-
-
-def test_a_lock_from_another_host_is_stale_only_when_old(tmp_path):
-    write_lock(tmp_path, 1, "render-box-7")
-    with pytest.raises(ProjectLocked, match="render-box-7"):
-        ProjectLock(tmp_path, stale_after=600).acquire()
-    write_lock(tmp_path, 1, "render-box-7", age=3600)
-    ProjectLock(tmp_path, stale_after=600).acquire().release()
-
-
-def test_a_live_lock_on_this_host_is_respected(tmp_path):
-    write_lock(tmp_path, os.getpid(), socket.gethostname())
-    with pytest.raises(ProjectLocked):
-        ProjectLock(tmp_path).acquire(wait=0.3)
-    assert stale_reason({"pid": os.getpid(), "host": socket.gethostname()}, time.time(), 60) is None
-    assert "gone" in stale_reason({"pid": dead_pid(), "host": socket.gethostname()}, time.time(), 60)
-    assert "not refreshed" in stale_reason(None, time.time() - 120, 60)
-
-
-def test_only_one_of_many_workers_breaks_a_stale_lock(tmp_path):
-    write_lock(tmp_path, dead_pid(), socket.gethostname())
-    barrier = threading.Barrier(8)
-    winners: list[ProjectLock] = []
-
-    def contend() -> None:
-        lock = ProjectLock(tmp_path)
-        barrier.wait()
-        try:
-            lock.acquire()
-            winners.append(lock)
-        except ProjectLocked:
-            pass
-
-    threads = [threading.Thread(target=contend) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(winners) == 1
-    assert json.loads((tmp_path / LOCK_FILE).read_text())["token"] == winners[0].token
-    winners[0].release()
-    assert not (tmp_path / f"{LOCK_FILE}.break").exists()
-
-
-def test_a_held_lock_is_refreshed(tmp_path, monkeypatch):
-    monkeypatch.setattr(tasks, "HEARTBEAT_SECONDS", 0.05)
-    with ProjectLock(tmp_path).acquire():
-        past = time.time() - 3600
-        os.utime(tmp_path / LOCK_FILE, (past, past))
-        time.sleep(0.3)
-        assert time.time() - (tmp_path / LOCK_FILE).stat().st_mtime < 60
+def test_a_batch_lock_is_exclusive_and_names_its_holder(tmp_path):
+    with held_elsewhere(tmp_path) as proc:
+        with pytest.raises(LockBusy) as error:
+            batch_lock(tmp_path).acquire()
+        assert f"process {proc.pid}" in error.value.message and "render-box-7" in error.value.message
+    with batch_lock(tmp_path).acquire(wait=0):  # a killed holder leaves nothing stale behind
+        pass
 
 
 # --- skipping unchanged work -------------------------------------------------------------------------
@@ -201,15 +140,15 @@ def test_a_failing_project_is_a_failed_result_and_leaves_no_lock(tmp_path, rende
     result = process_project(pf.folder, OPTIONS)
     assert result.status == "failed" and "footage" in result.error and "introstudio import" in result.hint
     assert [s.status for s in result.steps] == ["failed", "not run"]
-    assert not (pf.folder / LOCK_FILE).exists()
+    assert not is_locked(pf.folder / BATCH_LOCK)
     missing = process_project(tmp_path / "nothing-here", OPTIONS)
     assert missing.status == "failed" and missing.hint
 
 
 def test_a_locked_project_fails_with_who_holds_it(project, renders):
-    with ProjectLock(project).acquire():
+    with held_elsewhere(project) as proc:
         result = process_project(project, OPTIONS)
-    assert result.status == "failed" and "another worker" in result.error and renders == []
+    assert result.status == "failed" and f"process {proc.pid}" in result.error and renders == []
 
 
 # --- scheduling: retries and isolation, with an in-process backend -----------------------------------
@@ -341,7 +280,7 @@ def test_a_worker_told_to_stop_mid_item_really_exits(project):
 
     backend = LocalBackend(1)
     try:
-        with ProjectLock(project).acquire():
+        with held_elsewhere(project):
             backend.submit(str(project), replace(OPTIONS, lock_wait=120))  # waits for our lock: mid-item
             deadline = time.monotonic() + 30
             while not getattr(backend._pool, "_processes", None) and time.monotonic() < deadline:
