@@ -38,8 +38,8 @@ done
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 extras="."
 # Tests run both caption engines for real, so they need the openai-whisper extra too.
-[ $want_test = 1 ] && extras=".[dev,openai-whisper]"
-hash=$(sha1sum pyproject.toml | cut -c1-12)
+[ $want_test = 1 ] && extras=".[dev,dask,openai-whisper]"
+hash=$(cat pyproject.toml setup.py | sha1sum | cut -c1-12)
 stamp=".venv/.introstudio-installed-$hash-$want_test"
 if [ ! -f "$stamp" ] && [ ! -f ".venv/.introstudio-installed-$hash-1" ]; then
   .venv/bin/python -m pip install -q --upgrade pip

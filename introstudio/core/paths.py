@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 APP_NAME = "IntroStudio"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-RESOURCES_DIR = REPO_ROOT / "resources"
+# Templates, brand kit and sample, shipped inside the package (resources/ in the repository; see setup.py).
+RESOURCES_DIR = Path(str(files("introstudio.resources")))
 
 
 @dataclass(frozen=True)

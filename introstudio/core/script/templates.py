@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from introstudio.core.errors import InvalidInputError, NotFoundError, TemplateError
+from introstudio.core.paths import RESOURCES_DIR
 from introstudio.core.script.reading import (
     MAX_WORDS_PER_MINUTE,
     count_words,
@@ -45,7 +46,7 @@ from introstudio.core.script.syntax import (
     variable_names,
 )
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "resources" / "templates"
+TEMPLATES_DIR = RESOURCES_DIR / "templates"
 
 COMPUTED_VARIABLES: Mapping[str, str] = {
     "display_name": "title and full name, e.g. 'Dr. Maria Lopez' (just the name when there is no title)",
