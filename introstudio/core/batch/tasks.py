@@ -40,6 +40,7 @@ class TaskOptions:
     caption_engine: str = "faster-whisper"
     caption_model: str | None = None
     caption_profile: str | None = None  # None: each project's own design.caption_profile
+    cache_dir: str | None = None  # where engines keep derived files (AppContext.captions().cache_dir)
     lock_wait: float = 0.0
     force: bool = False  # redo steps even when their inputs are unchanged
     attempt: int = 1
@@ -159,7 +160,7 @@ def step_captions(pf: ProjectFolder, options: TaskOptions, facts: dict[str, Any]
 
     profile = options.caption_profile or pf.project.design.caption_profile
     result = run_job(caption_take(pf, take.id, engine=options.caption_engine, model=options.caption_model,
-                                  profile=profile))
+                                  profile=profile, cache_dir=Path(options.cache_dir) if options.cache_dir else None))
     facts["script_match"] = result.script_match
     return DONE, f"{len(result.track.cues)} captions"
 
