@@ -1,7 +1,9 @@
 """Text that fits a box: shrink to a minimum size, then wrap, then (last resort) shorten with an ellipsis.
 
 A block is a column of text items and rules; `fit_block` fits every item to the width and scales the
-whole column down until it also fits the height, so nothing a card draws can leave its box.
+whole column down until it also fits the height, so nothing a card draws can leave its box. Text is
+measured and drawn through a font fallback chain (fonts.py), so a name in any script fits as it is drawn.
+Fitting is linear in the text's length: text that could never be shown is cut before it is measured.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations, pairwise
 from pathlib import Path
 
 from PIL import ImageDraw, ImageFont
+
+from introstudio.core.render.fonts import ChainFont, chain_font
 
 OVERHANG = 0.03  # of the font size: room left for glyphs whose ink overhangs their advance
 LINE_PITCH = 1.12  # baseline-to-baseline distance inside one item, in font sizes
@@ -27,7 +31,7 @@ def load_font(path: str | Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), max(1, int(size)))
 
 
-def text_width(font: ImageFont.FreeTypeFont, text: str) -> int:
+def text_width(font: ImageFont.FreeTypeFont | ChainFont, text: str) -> int:
     """Width `text` needs: its advance plus 3% of the size for ink overhanging the first and last glyph.
 
     Layout-only (no rasterising), so fitting can try many sizes and breaks quickly.
@@ -66,7 +70,7 @@ class FittedText:
     """A text item after fitting: the font chosen and the lines to draw."""
 
     lines: tuple[str, ...]
-    font: ImageFont.FreeTypeFont
+    font: ChainFont
     colour: str
     gap: int
 
@@ -74,9 +78,15 @@ class FittedText:
     def size(self) -> int:
         return int(self.font.size)
 
+    @cached_property
+    def extent(self) -> tuple[int, int]:
+        """(ascent, descent) of the lines: the brand font's, or more where a fallback font's ink needs it."""
+        pairs = [self.font.extent(ln) for ln in self.lines] or [self.font.getmetrics()]
+        return max(a for a, _ in pairs), max(d for _, d in pairs)
+
     @property
     def height(self) -> int:
-        ascent, descent = self.font.getmetrics()
+        ascent, descent = self.extent
         return round((len(self.lines) - 1) * self.size * LINE_PITCH) + ascent + descent
 
     @property
@@ -104,33 +114,38 @@ Fitted = FittedText | FittedRule
 
 
 def fit_text(text: str, font: Path, size: float, min_size: float, max_width: int,
-             max_lines: int = 1) -> tuple[ImageFont.FreeTypeFont, tuple[str, ...]]:
+             max_lines: int = 1) -> tuple[ChainFont, tuple[str, ...]]:
     """Largest font size and line breaks for `text` within `max_width`: shrink, then wrap, then ellipsis."""
     text = " ".join(text.split())
     size, min_size = max(1, round(size)), max(1, min(round(min_size), round(size)))
     if not text:
-        return load_font(font, size), ()
+        return chain_font(font, size), ()
+    floor = max(1, round(min_size * 0.6))
+    # No glyph that shows is narrower than ~0.15 em, so characters past this many can never be drawn:
+    # cutting them first keeps fitting linear in the length of the text (a 12,000-character name took 18 s).
+    most = math.ceil(max_lines * max_width / (0.15 * floor)) + 16
+    if len(text) > most:
+        text = text[:most]
     for s in _sizes(size, min_size):
-        f = load_font(font, s)
+        f = chain_font(font, s)
         if text_width(f, text) <= max_width:
             return f, (text,)
     for n in range(2, max_lines + 1):
         for s in _sizes(size, min_size):
-            f = load_font(font, s)
+            f = chain_font(font, s)
             lines = wrap(text, f, max_width, n)
             if lines:
                 return f, lines
-    floor = max(1, round(min_size * 0.6))
     for s in _sizes(min_size, floor):
-        f = load_font(font, s)
+        f = chain_font(font, s)
         lines = wrap(text, f, max_width, max_lines) if max_lines > 1 else ()
         if lines or text_width(f, text) <= max_width:
             return f, lines or (text,)
-    f = load_font(font, floor)
+    f = chain_font(font, floor)
     return f, _shorten(text, f, max_width, max_lines)
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int, lines: int) -> tuple[str, ...]:
+def wrap(text: str, font: ChainFont, max_width: int, lines: int) -> tuple[str, ...]:
     """The best break of `text` into exactly `lines` lines no wider than `max_width`, or () if none fits.
 
     Balanced lines are preferred; a break after a comma (name, then credentials) is favoured and a
@@ -183,7 +198,7 @@ def _greedy(words: list[str], width, max_width: int, lines: int) -> tuple[str, .
     return tuple(" ".join(words[a:b]) for a, b in out)
 
 
-def _shorten(text: str, font: ImageFont.FreeTypeFont, max_width: int, max_lines: int) -> tuple[str, ...]:
+def _shorten(text: str, font: ChainFont, max_width: int, max_lines: int) -> tuple[str, ...]:
     """Greedy lines with the last one cut to fit and ended with an ellipsis."""
     words = text.split()
     lines: list[str] = []
@@ -198,11 +213,21 @@ def _shorten(text: str, font: ImageFont.FreeTypeFont, max_width: int, max_lines:
     if words:
         rest = " ".join(words)
         if text_width(font, rest) > max_width:
-            while rest and text_width(font, rest + _ELLIPSIS) > max_width:
-                rest = rest[:-1]
-            rest = rest.rstrip() + _ELLIPSIS
+            rest = _longest_prefix(rest, font, max_width) + _ELLIPSIS
         lines.append(rest)
     return tuple(lines)
+
+
+def _longest_prefix(text: str, font: ChainFont, max_width: int) -> str:
+    """The longest start of `text` that fits with an ellipsis after it (binary search: log n measurements)."""
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if text_width(font, text[:mid].rstrip() + _ELLIPSIS) <= max_width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip()
 
 
 def _sizes(high: int, low: int) -> list[int]:
@@ -273,10 +298,10 @@ def draw_block(draw: ImageDraw.ImageDraw, fitted: Sequence[Fitted], x: int, y: i
             left = x if align == "left" else x + (width - item.length) // 2
             draw.rectangle((left, top, left + item.length - 1, top + item.thickness - 1), fill=item.colour)
         else:
-            ascent, _ = item.font.getmetrics()
+            ascent, _ = item.extent
             for n, line in enumerate(item.lines):
                 baseline = top + ascent + round(n * item.size * LINE_PITCH)
                 left = x if align == "left" else x + (width - round(item.font.getlength(line))) // 2
                 left += round(OVERHANG * item.size / 2)
-                draw.text((left, baseline), line, font=item.font, fill=item.colour, anchor="ls")
+                item.font.draw(draw, (left, baseline), line, item.colour)
         top += item.height
