@@ -60,13 +60,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR
+    from introstudio.core.context import AppContext
     from introstudio.core.logs import setup_logging
-    from introstudio.core.paths import AppPaths
 
-    home = args.home or (Path(os.environ["INTROSTUDIO_HOME"]) if os.environ.get("INTROSTUDIO_HOME") else None)
-    args.paths = AppPaths.for_user(home)
+    args.ctx = AppContext.create(args.home, strict=False)  # the one place settings and folders are read
+    args.paths = args.ctx.paths
     setup_logging(args.paths.log_file, verbose=args.verbose)
     log.info("introstudio %s: %s", __version__, args.command)
+    if args.ctx.settings_error is not None:
+        error = args.ctx.settings_error
+        print(f"warning: {getattr(error, 'message', error)} The default settings are used for now.", file=sys.stderr)
+        if getattr(error, "hint", ""):
+            print(f"hint: {error.hint}", file=sys.stderr)
     return run_command(args)
 
 

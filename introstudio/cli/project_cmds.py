@@ -63,14 +63,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     from introstudio.core.project import Clinician, Script, create_project
     from introstudio.core.project.ops import filled_script
-    from introstudio.core.settings import load_settings
 
     clinician = Clinician(name=args.name.strip(), **{f: getattr(args, f).strip() for f in PROFILE_OPTIONS.values()})
     script = Script(words_per_minute=args.wpm, values=_parse_sets(args.set))
     if args.script_file:
         script.free_text = _read_script_file(args.script_file)
     else:
-        script.template_id = args.template or load_settings(args.paths.settings_file).default_template
+        script.template_id = args.template or args.ctx.settings.default_template
     # Validate the script before creating anything, so a typo leaves no half-made folder behind.
     from introstudio.core.project.model import Project
 

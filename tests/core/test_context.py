@@ -1,0 +1,59 @@
+"""One application context: the CLI, the app and batch workers get the same engine, model, cache and files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from introstudio.core.context import AppContext
+from introstudio.core.errors import InvalidInputError
+from introstudio.core.settings import Settings, save_settings
+
+
+def _home_with(tmp_path: Path, **settings) -> Path:
+    home = tmp_path / "home"
+    ctx = AppContext.create(home, environ={})
+    save_settings(ctx.paths.settings_file, Settings(**settings))
+    return home
+
+
+def test_captions_follow_the_settings_unless_asked_otherwise(tmp_path: Path) -> None:
+    home = _home_with(tmp_path, caption_engine="openai-whisper", caption_model="/models/base")
+    ctx = AppContext.create(home, environ={})
+    choice = ctx.captions()
+    assert (choice.engine, choice.model, choice.cache_dir) == ("openai-whisper", "/models/base", ctx.paths.cache_dir)
+    assert ctx.captions(engine="faster-whisper").engine == "faster-whisper"
+    options = ctx.task_options(force=True)  # what batch workers receive
+    assert (options.caption_engine, options.caption_model, options.cache_dir, options.force) == \
+        ("openai-whisper", "/models/base", str(ctx.paths.cache_dir), True)
+
+
+def test_home_comes_from_the_environment_when_not_given(tmp_path: Path) -> None:
+    ctx = AppContext.create(environ={"INTROSTUDIO_HOME": str(tmp_path / "h")})
+    assert ctx.paths.config_dir == tmp_path / "h" / "config"
+    assert ctx.youtube_dir == tmp_path / "h" / "config" / "youtube"
+    assert ctx.quota_ledger().file.parent == ctx.youtube_dir == ctx.publish_queue().file.parent
+
+
+def test_a_broken_settings_file_is_an_error_or_a_kept_warning(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    file = AppContext.create(home, environ={}).paths.settings_file
+    file.parent.mkdir(parents=True)
+    file.write_text("caption_engine = = broken\n")
+    with pytest.raises(InvalidInputError):
+        AppContext.create(home, environ={})
+    ctx = AppContext.create(home, environ={}, strict=False)
+    assert isinstance(ctx.settings_error, InvalidInputError) and ctx.settings == Settings()
+
+
+def test_the_cli_warns_about_broken_settings_and_still_runs(tmp_path: Path, capsys) -> None:
+    from introstudio.cli import main
+
+    home = tmp_path / "home"
+    file = AppContext.create(home, environ={}).paths.settings_file
+    file.parent.mkdir(parents=True)
+    file.write_text("[[[\n")
+    assert main(["--home", str(home), "templates"]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and str(file) in err and "default settings" in err
