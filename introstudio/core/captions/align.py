@@ -112,8 +112,15 @@ def _spell_numbers(t: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def word_key(token: str) -> str:
-    """The form two spellings of one spoken word share: 'Dr.'/'doctor', '15'/'fifteen', 'Ph.D.'/'PhD'."""
+def word_key(token: str, lang: str = "en") -> str:
+    """The form two spellings of one spoken word share: 'Dr.'/'doctor', '15'/'fifteen', 'Ph.D.'/'PhD'.
+
+    `lang` is the script's language code; Spanish ("es", "es-MX") has its own rules (lang_es.py).
+    """
+    if lang.replace("_", "-").split("-")[0].lower() == "es":
+        from introstudio.core.captions.lang_es import word_key as spanish_key
+
+        return spanish_key(token)
     t = unicodedata.normalize("NFKD", token)
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     t = t.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
@@ -176,11 +183,11 @@ class _Tok:
     joined: bool = False  # holds '/', '.' or '-' inside, so spoken connectors may sit within it
 
 
-def _script_tokens(script_text: str) -> list[_Tok]:
+def _script_tokens(script_text: str, lang: str = "en") -> list[_Tok]:
     tokens: list[_Tok] = []
     sentence_start = True
     for raw in script_text.split():
-        key = word_key(raw)
+        key = word_key(raw, lang)
         if key:
             core = raw.strip("\"'()[]{}«»“”‘’")
             loose = (core[:1].isupper() and not sentence_start) or len(key) >= 8
@@ -313,11 +320,11 @@ def _unique_anchors(a: list[str], b: list[str], n: int = 3) -> list[tuple[int, i
 
 # --- the result ---------------------------------------------------------------------------------------
 
-def align_to_script(heard: Sequence[Word], script_text: str) -> Alignment:
+def align_to_script(heard: Sequence[Word], script_text: str, lang: str = "en") -> Alignment:
     """Caption words with the script's spelling timed to the speech; departures kept verbatim and flagged."""
-    heard_words = [w for w in heard if word_key(w.text)]
-    s = _script_tokens(script_text)
-    h = [_Tok(w.text.strip(), word_key(w.text)) for w in heard_words]
+    heard_words = [w for w in heard if word_key(w.text, lang)]
+    s = _script_tokens(script_text, lang)
+    h = [_Tok(w.text.strip(), word_key(w.text, lang)) for w in heard_words]
     ops = _align_span(s, h, 0, len(s), 0, len(h))
     words: list[Word] = []
     departures: list[Departure] = []

@@ -76,7 +76,7 @@ def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "f
     script_match = None
     if script_text:
         yield Progress(0.93, "Aligning the captions to the script")
-        alignment = align_to_script(words, script_text)
+        alignment = align_to_script(words, script_text, lang=options.language)
         words, script_match = alignment.words, alignment.script_match
         departures = [{"kind": d.kind, "script_text": d.script_text, "heard_text": d.heard_text,
                        "start": d.start, "end": d.end} for d in alignment.departures]
