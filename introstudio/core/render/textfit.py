@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import ImageDraw, ImageFont
 
-from introstudio.core.render.fonts import ChainFont, chain_font
+from introstudio.core.render.fonts import ChainFont, base_direction, chain_font
 
 OVERHANG = 0.03  # of the font size: room left for glyphs whose ink overhangs their advance
 LINE_PITCH = 1.12  # baseline-to-baseline distance inside one item, in font sizes
@@ -92,6 +92,11 @@ class FittedText:
     @property
     def width(self) -> int:
         return max((text_width(self.font, ln) for ln in self.lines), default=0)
+
+    @property
+    def right_to_left(self) -> bool:
+        """A paragraph that starts in Arabic, Hebrew, ...: its wrapped lines share a right edge."""
+        return base_direction(" ".join(self.lines)) == "R"
 
 
 @dataclass(frozen=True)
@@ -299,9 +304,12 @@ def draw_block(draw: ImageDraw.ImageDraw, fitted: Sequence[Fitted], x: int, y: i
             draw.rectangle((left, top, left + item.length - 1, top + item.thickness - 1), fill=item.colour)
         else:
             ascent, _ = item.extent
+            right_edge = item.width if align == "left" and len(item.lines) > 1 and item.right_to_left else 0
             for n, line in enumerate(item.lines):
                 baseline = top + ascent + round(n * item.size * LINE_PITCH)
                 left = x if align == "left" else x + (width - round(item.font.getlength(line))) // 2
+                if right_edge:
+                    left = x + right_edge - text_width(item.font, line)
                 left += round(OVERHANG * item.size / 2)
                 item.font.draw(draw, (left, baseline), line, item.colour)
         top += item.height
