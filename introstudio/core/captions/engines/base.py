@@ -53,8 +53,12 @@ class Engine(Protocol):
 def get_engine(name: str = "faster-whisper", model: str | None = None, cache_dir: Path | None = None) -> Engine:
     """An engine by name; `model` is a local model folder or a model name already in the cache (None: bundled).
 
-    `cache_dir` is where an engine may keep derived files (openai-whisper's converted checkpoint).
+    `cache_dir` is where an engine may keep derived files (openai-whisper's converted checkpoint); the name
+    of a model installed in its store (`introstudio models install base`) stands for that model's folder.
     """
+    from introstudio.core.captions.models import resolve_name
+
+    model = resolve_name(model, cache_dir)
     if name == "faster-whisper":
         from introstudio.core.captions.engines.faster import FasterWhisperEngine
 

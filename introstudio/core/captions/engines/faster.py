@@ -10,7 +10,7 @@ from typing import Any
 
 from introstudio.core.captions.engines.base import TranscribeOptions, Transcript
 from introstudio.core.captions.model import Word
-from introstudio.core.captions.models import BUNDLED_MODEL_NAME, bundled_model_path
+from introstudio.core.captions.models import BUNDLED_MODEL_NAME, bundled_model_path, english_only_hint
 from introstudio.core.errors import InvalidInputError, MediaError, NotFoundError
 from introstudio.core.jobs import Job, Progress
 
@@ -124,7 +124,7 @@ class FasterWhisperEngine:
                 and not model.model.is_multilingual:
             raise InvalidInputError(
                 f"The model {self.model_label} understands English only, not {options.language!r}.",
-                "Choose a multilingual Whisper model with --model (a folder or a cached name without .en).")
+                english_only_hint())
         yield Progress(0.0, "Reading the sound")
         audio = load_audio(media, options.start, options.end)
         offset = max(0.0, options.start)

@@ -200,8 +200,10 @@ class OpenAIWhisperEngine:
         model = yield from self.load()
         language = options.language or None
         if not model.is_multilingual and language not in (None, "en"):
+            from introstudio.core.captions.models import english_only_hint
+
             raise InvalidInputError(f"The model {self.model_label} knows English only, not {language!r}.",
-                                    "Choose a multilingual model with --model, or --language en.")
+                                    english_only_hint())
         yield Progress(0.0, "Reading audio")
         audio, duration = load_audio(Path(media), options.start, options.end)
         offset = max(0.0, options.start)
