@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from introstudio.cli.output import drive, emit_json
@@ -65,6 +66,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     from introstudio.core.project.ops import filled_script
 
     clinician = Clinician(name=args.name.strip(), **{f: getattr(args, f).strip() for f in PROFILE_OPTIONS.values()})
+    from introstudio.core.project.limits import check_clinician, clinician_warnings
+
+    check_clinician(clinician)  # too long, control characters: refused before anything is made
+    for warning in clinician_warnings(clinician):
+        print(f"warning: {warning}", file=sys.stderr)
     script = Script(words_per_minute=args.wpm, values=_parse_sets(args.set))
     if args.script_file:
         script.free_text = _read_script_file(args.script_file)

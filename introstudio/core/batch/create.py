@@ -17,6 +17,7 @@ from introstudio.core.batch.names import clinician_slug, slug
 from introstudio.core.batch.roster import Roster, RosterRow, RowProblem, read_roster
 from introstudio.core.errors import IntroStudioError, InvalidInputError, NotFoundError
 from introstudio.core.jobs import Job, Progress, scaled
+from introstudio.core.project.limits import clinician_warnings
 from introstudio.core.project.model import Script
 from introstudio.core.project.store import PROJECT_FILE, ProjectFolder, create_project, open_project
 
@@ -102,12 +103,14 @@ def import_roster(roster: str | Path, into: str | Path, template: str | None = N
                                                         header_of.get("footage", "Footage"))
     problems += footage_problems
     warnings = list(r.warnings) + warnings
-    media_warnings: dict[int, tuple[str, ...]] = {}
+    # Names and card fields in scripts no bundled font has: imported, but the coordinator is told.
+    media_warnings: dict[int, tuple[str, ...]] = {row.row: tuple(ws) for row in r.rows
+                                                 if (ws := clinician_warnings(row.clinician))}
     for i, (number, file) in enumerate(sorted(footage.items())):
         yield Progress(0.05 + 0.25 * i / len(footage), f"Checking {file.name}")
         try:
             _info, found = check_importable(file)
-            media_warnings[number] = tuple(found)
+            media_warnings[number] = media_warnings.get(number, ()) + tuple(found)
         except IntroStudioError as exc:
             problems.append(RowProblem(number, exc.message, exc.hint, header_of.get("footage", "Footage")))
     plans: list[_Plan] = []

@@ -60,9 +60,14 @@ def render_csv(results: Sequence[ItemResult]) -> str:
 
 
 def read_report_csv(path: str | Path) -> list[dict[str, str]]:
-    """The rows of a batch-report.csv, as dicts keyed by CSV_COLUMNS."""
+    """The rows of a batch-report.csv, as dicts keyed by CSV_COLUMNS (formula guards taken off again)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return [{k: _uncell(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def _uncell(text: str | None) -> str:
+    text = text or ""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1] in "=+-@\t\r" else text
 
 
 def _row(r: ItemResult) -> dict[str, Any]:
@@ -81,8 +86,21 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe.
+
+    OWASP's CSV-injection rule: '=HYPERLINK(...)' from a roster name must not run when the report is
+    opened in Excel or LibreOffice. Numbers the report itself wrote (e.g. a loudness of -14.0) stay numbers.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 _CSS = """

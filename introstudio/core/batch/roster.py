@@ -21,6 +21,7 @@ from typing import Any
 
 from introstudio.core.errors import InvalidInputError, NotFoundError
 from introstudio.core.batch.names import clinician_slug, natural_name
+from introstudio.core.project.limits import field_problem
 from introstudio.core.project.model import PROFILE_FIELDS, Clinician
 
 # field -> header spellings (compared after `normalise_header`); footage/template are not profile fields.
@@ -337,11 +338,18 @@ def _build(path: Path, rows: list[list[str]], warnings: list[str], sheet: str | 
             if problem:
                 problems.append(RowProblem(number, problem[0], problem[1], header_text))
             values[field] = clean_text(text)
+            too_long = None if problem or field not in PROFILE_FIELDS else field_problem(field, values[field])
+            if too_long:
+                problems.append(RowProblem(number, too_long.message, too_long.hint, header_text))
         first, last = values.pop("first_name", ""), values.pop("last_name", "")
         if values.get("name"):
             values["name"] = natural_name(values["name"])  # "Kim, Ana" is Ana Kim, not Kim with credentials "Ana"
         else:
             values["name"] = " ".join(p for p in (first, last) if p)
+            joined = field_problem("name", values["name"])
+            if joined:
+                problems.append(RowProblem(number, joined.message, joined.hint, chosen.get(
+                    "last_name", chosen.get("first_name", (0, 0, "Name")))[2]))
         if not values["name"]:
             problems.append(RowProblem(number, "no name: every clinician needs one.",
                                        "Fill in the clinician's full name, or delete the row.",

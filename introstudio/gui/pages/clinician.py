@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from introstudio.core.project.limits import field_problem, field_warning, limit_of
 from introstudio.core.project.model import PROFILE_FIELDS
 from introstudio.core.project.store import ProjectFolder
 from introstudio.gui.pages.base import Page
@@ -63,6 +64,7 @@ class ClinicianPage(Page):
                 editor.textChanged.connect(lambda f=field: self._edited(f))
             else:
                 editor = QLineEdit()
+                editor.setMaxLength(limit_of(field))  # longer text is refused as it is typed or pasted
                 editor.setPlaceholderText(f"e.g. {example}")
                 editor.textEdited.connect(lambda _t, f=field: self._edited(f))
             editor.setObjectName(f"field-{field}")
@@ -73,14 +75,15 @@ class ClinicianPage(Page):
             label.setBuddy(editor)
             self.fields[field] = editor
             form.addRow(label, editor)
-            if required:
-                problem = QLabel()
-                problem.setObjectName(f"problem-{field}")
-                problem.setStyleSheet("color: #B00020;")
-                problem.setAccessibleName(f"{label_text} problem")
-                self.problems[field] = problem
-                form.addRow("", problem)
-                problem.hide()
+            # Required, too long, or holding characters the cards cannot draw: said under the field.
+            problem = QLabel()
+            problem.setObjectName(f"problem-{field}")
+            problem.setStyleSheet("color: #B00020;")
+            problem.setWordWrap(True)
+            problem.setAccessibleName(f"{label_text} problem")
+            self.problems[field] = problem
+            form.addRow("", problem)
+            problem.hide()
         self.body.addWidget(form_host)  # the page itself scrolls when the window is small
         self.body.addStretch(1)
         self.saved_note = QLabel("* required")
@@ -117,6 +120,9 @@ class ClinicianPage(Page):
         value = self.text_of(field).strip()
         if getattr(self.pf.project.clinician, field) == value:
             return
+        if field_problem(field, value) is not None:  # shown by _validate; the last good value stays saved
+            self._validate()
+            return
         setattr(self.pf.project.clinician, field, value)
         self._validate()
         self.saved_note.setText("Saving…")
@@ -129,9 +135,13 @@ class ClinicianPage(Page):
     def _validate(self) -> bool:
         ok = True
         for field, label in self.problems.items():
-            missing = not self.text_of(field).strip()
-            name = FIELD_TEXT[field][0]
-            label.setText(f"{name} is required." if missing else "")
-            label.setVisible(missing)
-            ok = ok and not missing
+            text = self.text_of(field).strip()
+            missing = field in REQUIRED and not text
+            problem = None if missing else field_problem(field, text)
+            message = (f"{FIELD_TEXT[field][0]} is required." if missing else
+                       f"{problem.message} {problem.hint} Not saved." if problem else
+                       f"\u26a0 {warning}" if (warning := field_warning(field, text)) else "")
+            label.setText(message)
+            label.setVisible(bool(message))
+            ok = ok and not missing and problem is None
         return ok
