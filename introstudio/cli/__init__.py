@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         captions_cmd,
         doctor_cmd,
         gui_cmd,
+        models_cmd,
         project_cmds,
         publish_cmd,
         render_cmd,
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch_cmd.register(sub)
     gui_cmd.register(sub)
     doctor_cmd.register(sub)
+    models_cmd.register(sub)
     # Hidden helper commands (`captions check` is rewritten to `captions-check`) stay out of the listing.
     sub._choices_actions = [a for a in sub._choices_actions if a.help != argparse.SUPPRESS]
     return parser
