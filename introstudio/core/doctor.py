@@ -32,7 +32,8 @@ class Check:
 def run_checks(paths: AppPaths) -> Iterator[Check]:
     """Run every check in turn; each is independent, so one failure never hides the others."""
     checks: list[Callable[[], Check]] = [
-        _check_python, _check_ffmpeg, _check_probe, _check_whisper_model, _check_faster_whisper,
+        _check_python, _check_ffmpeg, _check_probe, _check_whisper_model, lambda: _check_models(paths),
+        _check_faster_whisper,
         _check_qt, lambda: _check_keyring(), lambda: _check_folders(paths),
     ]
     for check in checks:
@@ -92,6 +93,27 @@ def _check_whisper_model() -> Check:
         return Check("whisper model", FAIL, exc.message, exc.hint)
     size = (path / "model.bin").stat().st_size / 1e6
     return Check("whisper model", OK, f"bundled Whisper tiny.en (CTranslate2, {size:.0f} MB) at {path}")
+
+
+def _check_models(paths: AppPaths) -> Check:
+    """The installed models (checked by size against their install record) and whether Spanish can be captioned."""
+    from introstudio.core.captions.models import list_models
+
+    models = list_models(paths.cache_dir)
+    installed = [m for m in models if m.state not in ("bundled", "not installed")]
+    damaged = [m for m in installed if m.state == "damaged"]
+    multilingual = [m for m in installed if m.multilingual and m.state != "damaged"]
+    listed = ", ".join(f"{m.name} ({m.languages}, {m.size / 1e6:.0f} MB, {m.state})" for m in installed)
+    detail = f"installed: {listed or 'none besides the bundled tiny.en'}; Spanish captions: " + (
+        f"yes (--model {multilingual[0].name})" if multilingual else "no")
+    if damaged:
+        return Check("models", FAIL, detail + "; damaged: " + "; ".join(f"{m.name}: {m.problem}" for m in damaged),
+                     f"Install it again: introstudio models install {damaged[0].name}")
+    if not multilingual:
+        how = next((m.source for m in models if m.state == "not installed" and m.name == "base"), "")
+        return Check("models", WARN, detail, "Only English can be captioned. For Spanish takes: " + (
+            how or "introstudio models install base"))
+    return Check("models", OK, detail)
 
 
 def _check_faster_whisper() -> Check:
