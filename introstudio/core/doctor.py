@@ -5,13 +5,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from introstudio.core.paths import AppPaths
+from introstudio.core.processes import run
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -59,11 +59,11 @@ def _check_ffmpeg() -> Check:
         exe = ffmpeg_exe()
     except IntroStudioError as exc:
         return Check("ffmpeg", FAIL, exc.message, exc.hint)
-    out = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=30)
+    out = run([exe, "-hide_banner", "-version"], text=True, timeout=30)
     first = (out.stdout.splitlines() or ["? ? ?"])[0].split()
     version = first[2] if len(first) > 2 else "unknown version"
     conf = out.stdout
-    filters = subprocess.run([exe, "-hide_banner", "-filters"], capture_output=True, text=True, timeout=30).stdout
+    filters = run([exe, "-hide_banner", "-filters"], text=True, timeout=30).stdout
     needed = {"libx264": "--enable-libx264" in conf, "libass": "--enable-libass" in conf,
               "loudnorm": " loudnorm " in filters, "subtitles": " subtitles " in filters}
     missing = [k for k, present in needed.items() if not present]
@@ -127,7 +127,7 @@ def _check_faster_whisper() -> Check:
         model = str(bundled_model_path())
     except Exception as exc:  # reported by the model check
         return Check("faster-whisper", WARN, f"installed, model not loaded ({exc})")
-    out = subprocess.run([sys.executable, "-c", code, model], capture_output=True, text=True, timeout=120)
+    out = run([sys.executable, "-c", code, model], text=True, timeout=120)
     if out.returncode != 0:
         return Check("faster-whisper", FAIL, "the model does not load: " + _last_line(out.stderr),
                      "Reinstall: pip install --force-reinstall faster-whisper ctranslate2")
@@ -147,7 +147,7 @@ def _check_qt() -> Check:
     if sys.platform.startswith("linux") and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    out = run([sys.executable, "-c", code], text=True, env=env, timeout=120)
     if out.returncode != 0:
         err = out.stderr
         hint = "Reinstall PySide6-Essentials and PySide6-Addons."

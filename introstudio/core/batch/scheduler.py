@@ -3,16 +3,15 @@
 One item's failure never stops the others; failed items are retried at the end (once by default).
 Items whose worker process died (a crash, the kernel's OOM killer) are retried alone, one at a time, so
 a clip that crashes its worker cannot take innocent items down with it a second time. Stopping (Ctrl-C,
-a GUI cancel, closing the generator) cancels queued items and interrupts running ones; finished work
-stays in place, because every item saved its own outputs when it finished.
+a GUI cancel, closing the generator) cancels queued items and stops running ones the way every child is
+stopped (core/processes.py: ask, grace, kill the group); finished work stays in place, because every item
+saved its own outputs when it finished. A worker whose parent dies (kill -9, a crash) stops by itself.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import signal
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -22,12 +21,12 @@ from typing import Any, Protocol
 
 from introstudio.core.batch.tasks import FAILED, ItemResult, TaskOptions, process_project
 from introstudio.core.errors import UserError
+from introstudio.core.processes import WORKER_EXIT_GRACE, ask_to_stop, become_worker, stop
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRIES = 1
 STOP_GRACE_SECONDS = 10.0  # how long a stop waits for workers before killing them
-WORKER_EXIT_GRACE = 5.0  # how long a worker told to stop may spend unwinding its item
 WORKER_DIED = "The worker process stopped unexpectedly (it crashed or was killed)"
 
 
@@ -74,26 +73,13 @@ def failed_result(folder: str, options: TaskOptions, message: str, hint: str = "
 # --- local worker processes ------------------------------------------------------------------------------
 
 def _worker_init(log_file: str | None = None) -> None:
-    """In each worker: log to the app's log; Ctrl-C is the parent's business; SIGTERM stops the item cleanly."""
+    """In each worker: stop like every IntroStudio worker (own process group, a stop signal or the parent's
+    death unwinds the item: ffmpeg stopped, lock released); log to the app's log."""
+    become_worker(WORKER_EXIT_GRACE)
     if log_file:
         from introstudio.core.logs import setup_logging
 
         setup_logging(Path(log_file))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    stopping = threading.Event()
-
-    def stop(signum: int, frame: Any) -> None:
-        if stopping.is_set():
-            return
-        stopping.set()
-        # The pool's worker loop catches whatever the task raises and then waits for more work, so make
-        # sure this process really ends once the item has unwound.
-        timer = threading.Timer(WORKER_EXIT_GRACE, os._exit, args=(128 + signum,))
-        timer.daemon = True
-        timer.start()
-        raise SystemExit(128 + signum)  # unwinds `finally` blocks: ffmpeg stopped, lock released
-
-    signal.signal(signal.SIGTERM, stop)
 
 
 class LocalBackend:
@@ -165,15 +151,17 @@ class LocalBackend:
             # The executor has no "stop now"; its process table is private but stable since Python 3.3.
             processes = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
-            for proc in processes:
-                if proc.is_alive():
-                    os.kill(proc.pid, signal.SIGTERM)
+            asked = os.name != "nt"  # Windows workers have no console group to ask: they are killed
+            if asked:
+                for proc in processes:
+                    ask_to_stop(proc.pid)  # all at once, then one shared grace period
             deadline = time.monotonic() + STOP_GRACE_SECONDS
             for proc in processes:
-                proc.join(timeout=max(0.1, deadline - time.monotonic()))
-                if proc.is_alive():
-                    proc.kill()
-                    proc.join(timeout=5)
+                stop(proc, max(0.1, deadline - time.monotonic()), ask=_already_asked if asked else None)
+
+
+def _already_asked(pid: int) -> bool:
+    return True
 
 
 # --- a Dask distributed cluster --------------------------------------------------------------------------

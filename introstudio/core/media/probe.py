@@ -308,9 +308,11 @@ def _probe_ffprobe(path: Path, size: int, ffprobe: str) -> MediaInfo:
 
 def _ffprobe_json(ffprobe: str, args: list[str], path: Path) -> dict[str, Any] | None:
     """Run ffprobe with JSON output; None when it cannot read the file, ToolError when it cannot run."""
+    from introstudio.core.processes import run
+
     command = [ffprobe, "-v", "error", "-of", "json", *args, str(path)]
     try:
-        result = subprocess.run(command, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        result = run(command, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ToolError(
             f"ffprobe could not be run: {exc}", command=command, hint="Probe without ffprobe (PyAV does it)."

@@ -102,12 +102,11 @@ def run_ffmpeg(
 
 
 def _run(command: list[str], timeout: float | None, tool: str = "ffmpeg") -> subprocess.CompletedProcess[bytes]:
-    """Run a tool without a console window; every failure becomes a ToolError carrying stderr."""
-    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
+    """Run a tool to completion (no console window); every failure becomes a ToolError carrying stderr."""
+    from introstudio.core.processes import run
+
     try:
-        result = subprocess.run(
-            command, capture_output=True, stdin=subprocess.DEVNULL, timeout=timeout, creationflags=flags
-        )
+        result = run(command, timeout=timeout)  # tied to our life, stopped like every child on a timeout
     except subprocess.TimeoutExpired as exc:
         raise ToolError(
             f"{tool} took longer than {timeout:g} s and was stopped.",

@@ -1,4 +1,4 @@
-"""Run one ffmpeg command as a job: progress from `-progress pipe:1`, stderr kept, cancel by process group.
+"""Run one ffmpeg command as a job: progress from `-progress pipe:1`, stderr kept, stopped like every child.
 
 The command must carry `-progress pipe:1` (graph.py adds it): ffmpeg then writes blocks of key=value
 lines to stdout, each block ending with `progress=continue` or `progress=end`. Nothing here reads
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import os
-import signal
 import subprocess
 import threading
 import time
@@ -19,9 +17,9 @@ from dataclasses import dataclass
 
 from introstudio.core.errors import ToolError
 from introstudio.core.jobs import Job, Progress
+from introstudio.core.processes import INTERRUPT_GRACE, start, stop
 
 STDERR_LINES = 400  # lines of stderr kept for the error report (and for loudnorm's JSON)
-INTERRUPT_GRACE = 2.0  # seconds ffmpeg gets to stop after SIGINT before it is killed
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,8 @@ def run_ffmpeg_job(args: Sequence[str], duration_seconds: float | None, label: s
     """Run the ffmpeg command `args` (args[0] is the executable), yielding Progress; return stderr's tail.
 
     On a non-zero exit raise ToolError with the command and the stderr tail. If the generator is closed
-    (cancel) or interrupted, ffmpeg's process group gets SIGINT, then SIGKILL after a grace period.
+    (cancel) or interrupted, `processes.stop` asks ffmpeg's group to stop, then kills it after a grace period;
+    if IntroStudio itself dies, ffmpeg dies with it (processes.start).
     """
     command = [str(a) for a in args]
     stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_LINES)
@@ -88,7 +87,7 @@ def run_ffmpeg_job(args: Sequence[str], duration_seconds: float | None, label: s
         finished = True
     finally:
         if not finished:
-            stop_process_group(proc)
+            stop(proc, INTERRUPT_GRACE)
             drainer.join(timeout=1)
         _close(proc)
     stderr = "\n".join(stderr_tail)
@@ -116,15 +115,10 @@ def _to_progress(block: ProgressBlock, duration: float | None, label: str, elaps
 
 
 def _start(command: list[str]) -> subprocess.Popen[str]:
-    """Start ffmpeg in its own session (process group), so a terminal's Ctrl-C reaches only us."""
-    kwargs: dict = {}
-    if os.name == "nt":
-        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    else:
-        kwargs["start_new_session"] = True
+    """Start ffmpeg through the one child runner: its own process group, and it dies with us."""
     try:
-        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, encoding="utf-8", errors="replace", bufsize=1, **kwargs)
+        return start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                     errors="replace", bufsize=1)
     except OSError as exc:
         raise ToolError(f"Could not start ffmpeg ({command[0]}): {exc.strerror or exc}.", command=command,
                         hint="Run `introstudio doctor` to check the ffmpeg installation.") from None
@@ -135,30 +129,6 @@ def _drain(stream, tail: collections.deque[str]) -> None:
     with contextlib.suppress(ValueError, OSError):
         for line in iter(stream.readline, ""):
             tail.append(line.rstrip("\n"))
-
-
-def stop_process_group(proc: subprocess.Popen, grace: float = INTERRUPT_GRACE) -> None:
-    """Ask ffmpeg's process group to stop (SIGINT), then kill it if it has not exited after `grace` s."""
-    if proc.poll() is not None:
-        return
-    if os.name == "nt":
-        with contextlib.suppress(OSError):
-            proc.send_signal(signal.CTRL_BREAK_EVENT)  # type: ignore[attr-defined]
-    else:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGINT)
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
-    if os.name == "nt":
-        with contextlib.suppress(OSError):
-            proc.kill()
-    else:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # also any child ffmpeg may have started
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
 
 
 def _close(proc: subprocess.Popen) -> None:
