@@ -6,6 +6,7 @@ Imports of anything heavy happen inside the command functions, so `introstudio -
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -83,7 +84,8 @@ def run_command(args: argparse.Namespace) -> int:
 
     as_json = getattr(args, "json", False)
     try:
-        return int(args.func(args) or EXIT_OK)
+        with _stop_signals(args):
+            return int(args.func(args) or EXIT_OK)
     except Cancelled:
         _report("Stopped.", "", as_json, kind="cancelled")
         return EXIT_CANCELLED
@@ -91,9 +93,10 @@ def run_command(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except KeyboardInterrupt:
-        _report("Stopped by Ctrl-C.", "", as_json, kind="cancelled")
-        return EXIT_CANCELLED
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (processes.Terminated): `finally`s have run
+        signum = getattr(exc, "signum", None)
+        _report("Stopped by Ctrl-C." if signum is None else f"Stopped ({exc.name}).", "", as_json, kind="cancelled")
+        return EXIT_CANCELLED if signum is None else 128 + signum
     except UserError as exc:
         log.info("user error: %s", exc.message)
         _report(exc.message, exc.hint, as_json, kind=type(exc).__name__)
@@ -115,6 +118,16 @@ def run_command(args: argparse.Namespace) -> int:
                 f"This is a bug. Details are in {args.paths.log_file}; run again with --verbose to see them.",
                 as_json, kind="InternalError")
         return EXIT_FAILURE
+
+
+def _stop_signals(args: argparse.Namespace) -> contextlib.AbstractContextManager[None]:
+    """SIGTERM and SIGHUP stop a command like Ctrl-C, so its jobs clean up (ffmpeg stopped, partial files
+    removed). Not for the app: Qt's event loop would swallow the exception; its children die with it."""
+    if getattr(args, "command", None) == "gui":
+        return contextlib.nullcontext()
+    from introstudio.core.processes import stop_signals_raise
+
+    return stop_signals_raise()
 
 
 def _report(message: str, hint: str, as_json: bool, kind: str, detail: str = "") -> None:
