@@ -111,6 +111,13 @@ def run_command(args: argparse.Namespace) -> int:
         _report(exc.message, exc.hint, as_json, kind=type(exc).__name__)
         return EXIT_FAILURE
     except Exception as exc:  # a bug: say so plainly, keep the traceback in the log
+        from introstudio.core.errors import disk_error
+
+        disk = disk_error(exc)  # a full, read-only or forbidden folder is the user's to fix, not a bug
+        if disk is not None:
+            log.info("disk error: %r", exc)
+            _report(disk.message, disk.hint, as_json, kind=type(disk).__name__)
+            return EXIT_USER_ERROR
         log.exception("unexpected error")
         if args.verbose:
             raise

@@ -8,7 +8,7 @@ import traceback
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from introstudio.core.errors import Cancelled, IntroStudioError, ToolError
+from introstudio.core.errors import Cancelled, IntroStudioError, ToolError, disk_error
 
 log = logging.getLogger("introstudio.gui")
 
@@ -21,6 +21,9 @@ def describe(exc: BaseException) -> tuple[str, str, str]:
         return exc.message, exc.hint, details.strip()
     if isinstance(exc, IntroStudioError):
         return exc.message, exc.hint, ""
+    disk = disk_error(exc)  # a full, read-only or forbidden folder is the user's to fix, not a bug
+    if disk is not None:
+        return disk.message, disk.hint, f"{type(exc).__name__}: {exc}"
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return (f"Unexpected error: {exc!r}",
             "This is a bug. The details below are also in the IntroStudio log; please send them to support.",
@@ -33,7 +36,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None
         log.info("cancelled: %s", exc)
         return None
     message, hint, details = describe(exc)
-    if isinstance(exc, IntroStudioError) and not isinstance(exc, ToolError):
+    if (isinstance(exc, IntroStudioError) and not isinstance(exc, ToolError)) or disk_error(exc) is not None:
         log.info("user error: %s", message)
     else:
         log.error("%s\n%s", message, details)

@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from introstudio.core.errors import MediaError
 
 
 def require_file(path: Path) -> int:
-    """Size of `path`, after checking it exists, is a readable file and is not empty."""
+    """Size of `path`, after checking it exists, is a readable regular file and is not empty.
+
+    The kind of file is decided with stat() before anything opens it, so a named pipe or a device
+    given as footage is refused at once instead of blocking (a FIFO's open() waits for a writer).
+    """
     name = path.name or str(path)
-    if not path.exists():
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
         raise MediaError(
             f'"{name}" does not exist.',
             hint=f"Check the file is still in {path.parent}; it may have been moved or renamed, "
             "or be on a drive that is not plugged in.",
-        )
-    if path.is_dir():
-        raise MediaError(
-            f'"{name}" is a folder, not a video file.', hint="Open the folder and choose the video file inside it."
-        )
-    try:
-        with open(path, "rb") as handle:
-            handle.read(1)
-        size = path.stat().st_size
-    except PermissionError:
-        raise MediaError(
-            f'"{name}" cannot be read: permission denied.',
-            hint="Copy the file somewhere you own (e.g. Documents) or ask IT to grant read access, "
-            "then import the copy.",
         ) from None
     except OSError as exc:
-        raise MediaError(
-            f'"{name}" cannot be read: {exc.strerror or exc}.', hint="Copy the file to this computer and try again."
-        ) from None
+        raise _cannot_read(name, exc) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_a_file(path, info.st_mode)
+    try:
+        with open(path, "rb", buffering=0, opener=_opener) as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):  # swapped for something else since the check
+                raise _not_a_file(path, mode)
+            handle.read(1)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError as exc:
+        raise _cannot_read(name, exc) from None
     if size == 0:
         raise MediaError(
             f'"{name}" is empty (0 bytes).',
@@ -41,6 +44,43 @@ def require_file(path: Path) -> int:
             "Copy it again from the phone, camera or share.",
         )
     return size
+
+
+def _opener(path: str, flags: int) -> int:
+    """open() flags that never wait: a path swapped for a pipe after the check still returns at once."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _cannot_read(name: str, exc: OSError) -> MediaError:
+    if isinstance(exc, PermissionError):
+        return MediaError(
+            f'"{name}" cannot be read: permission denied.',
+            hint="Copy the file somewhere you own (e.g. Documents) or ask IT to grant read access, "
+            "then import the copy.",
+        )
+    return MediaError(
+        f'"{name}" cannot be read: {exc.strerror or exc}.', hint="Copy the file to this computer and try again."
+    )
+
+
+def _not_a_file(path: Path, mode: int) -> MediaError:
+    """Why a folder, pipe, device or socket is not footage, in words."""
+    name = str(path) if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else (path.name or str(path))
+    if stat.S_ISDIR(mode):
+        return MediaError(
+            f'"{name}" is a folder, not a video file.', hint="Open the folder and choose the video file inside it."
+        )
+    kind = {
+        stat.S_ISFIFO(mode): "a named pipe (FIFO), a channel between programs",
+        stat.S_ISCHR(mode): "a device, not a file",
+        stat.S_ISBLK(mode): "a whole disk or partition (a block device)",
+        stat.S_ISSOCK(mode): "a socket (a connection point between programs)",
+    }.get(True, "not an ordinary file")
+    return MediaError(
+        f'"{name}" is {kind}, not a video file, so it cannot be imported.'.replace("not a file, not", "not"),
+        hint="Choose the recorded video file itself (e.g. an .mp4 or .mov); to record from a camera, "
+        "use the Record page in the app.",
+    )
 
 
 def unreadable(path: Path, reason: str) -> MediaError:

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from introstudio.core.captions.model import Cue
+from introstudio.core.project import fields as F
 
 SCHEMA_VERSION = 1
 
@@ -60,9 +61,9 @@ class Clinician:
         return {k: v for k, v in asdict(self).items() if str(v).strip()}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Clinician:
+    def from_dict(cls, d: dict[str, Any], where: str = "clinician") -> Clinician:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: str(v) for k, v in d.items() if k in known})
+        return cls(**{k: F.text(v, f"{where}.{k}") for k, v in F.obj(d, where).items() if k in known})
 
 
 @dataclass
@@ -76,12 +77,13 @@ class Script:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Script:
-        wpm = d.get("words_per_minute")
+        d = F.obj(d, "script")
+        values = F.obj(d.get("values"), "script.values")
         return cls(
-            template_id=d.get("template_id"),
-            values={str(k): str(v) for k, v in (d.get("values") or {}).items()},
-            free_text=d.get("free_text"),
-            words_per_minute=int(wpm) if wpm is not None else None,
+            template_id=F.text(d.get("template_id"), "script.template_id", optional=True),
+            values={str(k): str(F.text(v, f"script.values.{k}")) for k, v in values.items()},
+            free_text=F.text(d.get("free_text"), "script.free_text", optional=True),
+            words_per_minute=F.whole(d.get("words_per_minute"), "script.words_per_minute", optional=True),
         )
 
 
@@ -105,18 +107,19 @@ class Take:
         return f"take {self.id}"
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Take:
+    def from_dict(cls, d: dict[str, Any], where: str = "take") -> Take:
+        d = F.obj(d, where, missing_ok=False)
         return cls(
-            id=int(d["id"]),
-            file=str(d["file"]),
-            source=str(d.get("source", "")),
-            added_at=str(d.get("added_at", "")),
-            media=dict(d.get("media") or {}),
-            warnings=[str(w) for w in d.get("warnings", [])],
-            trim_in=float(d.get("trim_in", 0.0)),
-            trim_out=None if d.get("trim_out") is None else float(d["trim_out"]),
-            script_match=None if d.get("script_match") is None else float(d["script_match"]),
-            label=str(d.get("label", "")),
+            id=F.whole(F.required(d, "id", f"{where}.id"), f"{where}.id"),
+            file=F.text(F.required(d, "file", f"{where}.file"), f"{where}.file"),
+            source=F.text(d.get("source"), f"{where}.source"),
+            added_at=F.text(d.get("added_at"), f"{where}.added_at"),
+            media=dict(F.obj(d.get("media"), f"{where}.media")),
+            warnings=F.texts(d.get("warnings"), f"{where}.warnings"),
+            trim_in=F.number(d.get("trim_in", 0.0), f"{where}.trim_in"),
+            trim_out=F.number(d.get("trim_out"), f"{where}.trim_out", optional=True),
+            script_match=F.number(d.get("script_match"), f"{where}.script_match", optional=True),
+            label=F.text(d.get("label"), f"{where}.label"),
         )
 
 
@@ -142,18 +145,32 @@ class CaptionTrack:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> CaptionTrack:
+    def from_dict(cls, d: dict[str, Any], where: str = "captions") -> CaptionTrack:
+        d = F.obj(d, where, missing_ok=False)
         return cls(
-            take_id=int(d["take_id"]),
-            language=str(d.get("language", "en")),
-            engine=str(d.get("engine", "")),
-            model=str(d.get("model", "")),
-            profile=str(d.get("profile", "default")),
-            created_at=str(d.get("created_at", "")),
-            edited=bool(d.get("edited", False)),
-            cues=[Cue.from_dict(c) for c in d.get("cues", [])],
-            departures=[dict(x) for x in d.get("departures", [])],
+            take_id=F.whole(F.required(d, "take_id", f"{where}.take_id"), f"{where}.take_id"),
+            language=F.text(d.get("language"), f"{where}.language", default="en"),
+            engine=F.text(d.get("engine"), f"{where}.engine"),
+            model=F.text(d.get("model"), f"{where}.model"),
+            profile=F.text(d.get("profile"), f"{where}.profile", default="default"),
+            created_at=F.text(d.get("created_at"), f"{where}.created_at"),
+            edited=F.flag(d.get("edited"), f"{where}.edited"),
+            cues=[_cue(c, f"{where}.cues[{i}]") for i, c in enumerate(F.items(d.get("cues"), f"{where}.cues"))],
+            departures=[dict(F.obj(x, f"{where}.departures[{i}]", missing_ok=False))
+                        for i, x in enumerate(F.items(d.get("departures"), f"{where}.departures"))],
         )
+
+
+def _cue(d: Any, where: str) -> Cue:
+    """One caption cue, its times and lines type-checked first."""
+    d = F.obj(d, where, missing_ok=False)
+    return Cue.from_dict({
+        "start": F.number(F.required(d, "start", f"{where}.start"), f"{where}.start"),
+        "end": F.number(F.required(d, "end", f"{where}.end"), f"{where}.end"),
+        "lines": F.texts(F.required(d, "lines", f"{where}.lines"), f"{where}.lines"),
+        "flags": F.texts(d.get("flags"), f"{where}.flags"),
+        "settings": F.text(d.get("settings"), f"{where}.settings"),
+    })
 
 
 @dataclass
@@ -171,8 +188,7 @@ class Design:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Design:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        return cls(**_typed(cls, F.obj(d, "design"), "design"))
 
 
 @dataclass
@@ -188,11 +204,30 @@ class Publish:
     contains_synthetic_media: bool = False
     video_id: str | None = None
     upload: dict[str, Any] = field(default_factory=dict)  # resumable session address, file hash, offset
+    # Publishing without captions is a recorded choice: {"at", "by", "reason", "file", "size", "sha256"}.
+    captions_waived: dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Publish:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        return cls(**_typed(cls, F.obj(d, "publish"), "publish"))
+
+
+def _typed(cls: type, d: dict[str, Any], where: str) -> dict[str, Any]:
+    """The known fields of `d`, each checked against its dataclass field's declared type (null: the default)."""
+    out: dict[str, Any] = {}
+    for f in fields(cls):
+        value, kind = d.get(f.name), str(f.type)
+        if value is None:
+            if f.name in d and kind.endswith("| None"):
+                out[f.name] = None
+            continue
+        read = _READERS.get(kind.removesuffix(" | None"))
+        out[f.name] = read(value, f"{where}.{f.name}") if read else value
+    return out
+
+
+_READERS: dict[str, Any] = {"str": F.text, "bool": F.flag, "float": F.number, "int": F.whole,
+                            "list[str]": F.texts, "dict[str, Any]": F.obj}
 
 
 @dataclass
@@ -255,15 +290,17 @@ class Project:
     def from_dict(cls, d: dict[str, Any]) -> Project:
         """Build from a dict already migrated to SCHEMA_VERSION."""
         return cls(
-            id=str(d.get("id") or uuid.uuid4().hex),
-            created_at=str(d.get("created_at", "")),
-            modified_at=str(d.get("modified_at", "")),
-            clinician=Clinician.from_dict(d.get("clinician") or {}),
-            script=Script.from_dict(d.get("script") or {}),
-            takes=[Take.from_dict(t) for t in d.get("takes", [])],
-            selected_take=d.get("selected_take"),
-            captions=[CaptionTrack.from_dict(c) for c in d.get("captions", [])],
-            design=Design.from_dict(d.get("design") or {}),
-            publish=Publish.from_dict(d.get("publish") or {}),
-            exports=list(d.get("exports", [])),
+            id=F.text(d.get("id"), "id") or uuid.uuid4().hex,
+            created_at=F.text(d.get("created_at"), "created_at"),
+            modified_at=F.text(d.get("modified_at"), "modified_at"),
+            clinician=Clinician.from_dict(d.get("clinician")),
+            script=Script.from_dict(d.get("script")),
+            takes=[Take.from_dict(t, f"takes[{i}]") for i, t in enumerate(F.items(d.get("takes"), "takes"))],
+            selected_take=F.whole(d.get("selected_take"), "selected_take", optional=True),
+            captions=[CaptionTrack.from_dict(c, f"captions[{i}]")
+                      for i, c in enumerate(F.items(d.get("captions"), "captions"))],
+            design=Design.from_dict(d.get("design")),
+            publish=Publish.from_dict(d.get("publish")),
+            exports=[dict(F.obj(e, f"exports[{i}]", missing_ok=False))
+                     for i, e in enumerate(F.items(d.get("exports"), "exports"))],
         )

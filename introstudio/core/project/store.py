@@ -12,6 +12,7 @@ from typing import Any
 from introstudio.core.errors import NotFoundError, ProjectError
 from introstudio.core.locks import project_lock
 from introstudio.core.project.atomic import atomic_write_text
+from introstudio.core.project.fields import ProjectFieldError
 from introstudio.core.project.merge import comparable, merge
 from introstudio.core.project.migrations import migrate
 from introstudio.core.project.model import SCHEMA_VERSION, Clinician, Project, Script, now_iso
@@ -151,6 +152,9 @@ def _normalised(doc: dict[str, Any], file: Path) -> dict[str, Any]:
     """`doc` as this version writes it (what `base` holds), so equal content compares equal."""
     try:
         return json.loads(json.dumps(Project.from_dict(doc).to_dict(), ensure_ascii=False))
+    except ProjectFieldError as exc:  # names the field; say which file, and where its backup is
+        exc.message, exc.hint = f"{file} is damaged: {exc.message}", _restore_hint(file.parent)
+        raise
     except (KeyError, TypeError, ValueError) as exc:
         raise ProjectError(f"{file} is damaged: {exc!r} does not fit the project format.",
                            _restore_hint(file.parent)) from exc
