@@ -277,12 +277,13 @@ def _faces(chain: FontChain, text: str) -> list[int]:
         attaches = prev is not None and (
             unicodedata.category(char) in ("Mn", "Mc", "Me") or _ignorable(char)
             or 0x1F3FB <= ord(char) <= 0x1F3FF or text[i - 1] == "\u200d")
+        emoji = i + 1 < len(text) and ord(text[i + 1]) == _EMOJI_PRESENTATION  # e.g. the 1 of a keycap 1
         if attaches and (_ignorable(char) or ord(char) in coverage(chain.faces[prev])):
             faces.append(prev)
-        elif _strong(char) not in ("L", "R") and not (0x1F000 <= ord(char) or 0x2190 <= ord(char) <= 0x2BFF):
+        elif not emoji and _strong(char) not in ("L", "R") and not (
+                0x1F000 <= ord(char) or 0x2190 <= ord(char) <= 0x2BFF):
             faces.append(None)  # a neutral: decided below, from its neighbours
         else:
-            emoji = i + 1 < len(text) and ord(text[i + 1]) == _EMOJI_PRESENTATION
             faces.append(chain.face_for(char, emoji))
     out: list[int] = []
     for i, (char, face) in enumerate(zip(text, faces, strict=True)):

@@ -84,6 +84,12 @@ def test_runs_come_in_visual_order_with_their_direction():
     assert [r.text.strip() for r in runs] == ["Room 12", "34", "عيادة"]
 
 
+def test_emoji_sequences_stay_in_the_emoji_font():
+    chain = default_chain()
+    emoji = [r for r in itemize(chain, "Ana 1\ufe0f\u20e3 👨\u200d👩\u200d👧 👍🏽 Kim") if "Emoji" in chain.faces[r.face].path]
+    assert "".join(r.text for r in emoji).replace(" ", "") == "1\ufe0f\u20e3👨\u200d👩\u200d👧👍🏽"
+
+
 def test_controls_and_bidi_overrides_are_not_drawn():
     chain = default_chain()
     assert "".join(r.text for r in itemize(chain, "Ana\u202e Kim\x07")) == "Ana Kim"
