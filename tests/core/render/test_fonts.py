@@ -108,20 +108,31 @@ def _line(text: str, size: int = 64) -> Image.Image:
 
 @pytest.mark.skipif(not fonts.RAQM, reason="Pillow built without raqm")
 def test_right_to_left_letters_are_drawn_right_to_left_and_joined():
-    # The last letter of a Hebrew word is its leftmost glyph.
-    word, last = _line("אבג"), _line("ג")
-    w = _ink(last)[2] - _ink(last)[0]
-    left = _ink(word)[0]
-    crop_word = word.crop((left, 0, left + w, word.height))
-    crop_last = last.crop((_ink(last)[0], 0, _ink(last)[0] + w, last.height))
-    assert sum(ImageChops.difference(crop_word, crop_last).tobytes()) < 0.02 * 255 * w * word.height
+    assert _leftmost_glyph_is("אבג", "ג") and not _leftmost_glyph_is("אבג", "א")  # the last letter is leftmost
     font = ChainFont(default_chain(), 64)
     assert font.getlength("ببب") < 0.9 * 3 * font.getlength("ب")  # joined forms, not three isolated letters
     assert font.getlength("क्ष") < font.getlength("क") + font.getlength("ष")  # a Devanagari conjunct
 
 
+def _leftmost_glyph_is(word: str, glyph: str) -> bool:
+    whole, alone = _line(word), _line(glyph)
+    box = _ink(alone)
+    w, left = box[2] - box[0], _ink(whole)[0]
+    diff = ImageChops.difference(whole.crop((left, 0, left + w, whole.height)),
+                                 alone.crop((box[0], 0, box[0] + w, alone.height)))
+    return sum(diff.tobytes()) < 0.02 * 255 * w * whole.height
+
+
 def test_without_raqm_rtl_runs_are_reversed_and_a_warning_says_letters_are_unjoined(monkeypatch):
+    from PIL import ImageFont
+
     monkeypatch.setattr(fonts, "RAQM", False)
+    monkeypatch.setattr(fonts, "_ENGINE", ImageFont.Layout.BASIC)
+    fonts.load_face.cache_clear()
+    try:
+        assert _leftmost_glyph_is("אבג", "ג") and not _leftmost_glyph_is("אבג", "א")
+    finally:
+        fonts.load_face.cache_clear()
     run = fonts.Run("אבג", 1, 1, "he")
     assert fonts._basic_text(run) == "גבא"
     assert "unjoined" in fonts.shaping_warning("محمد")
