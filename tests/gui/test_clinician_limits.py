@@ -37,6 +37,7 @@ def test_undrawable_glyph_is_warned_and_saved_and_too_long_text_is_refused(qtbot
     assert warning.isHidden()
     type_text(page.fields["name"], "x" * 200)  # text longer than the limit is cut at it by the field
     assert len(page.fields["name"].text()) == limit_of("name") == 80
+    assert "limit of 80 characters" in warning.text() and not warning.isHidden()
     notes = page.fields["first_visit_notes"]
     notes.setPlainText("y" * (limit_of("first_visit_notes") + 1))
     assert "at most 2000" in page.problems["first_visit_notes"].text()

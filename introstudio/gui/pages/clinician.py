@@ -98,7 +98,7 @@ class ClinicianPage(Page):
         super().refresh(pf)
         for field, editor in self.fields.items():
             value = getattr(pf.project.clinician, field)
-            if self.text_of(field) == value:
+            if self.text_of(field).strip() == value:  # as typed ("Maria " while typing): leave it alone
                 continue
             editor.blockSignals(True)
             if isinstance(editor, QPlainTextEdit):
@@ -130,7 +130,8 @@ class ClinicianPage(Page):
 
     def save_now(self) -> None:
         super().save_now()
-        self.saved_note.setText("* required · all changes saved")
+        self.saved_note.setText("* required · not saved yet (see the message); kept here and saved again soon"
+                                if self.unsaved else "* required · all changes saved")
 
     def _validate(self) -> bool:
         ok = True
@@ -138,9 +139,12 @@ class ClinicianPage(Page):
             text = self.text_of(field).strip()
             missing = field in REQUIRED and not text
             problem = None if missing else field_problem(field, text)
+            full = isinstance(self.fields[field], QLineEdit) and len(text) >= limit_of(field)
             message = (f"{FIELD_TEXT[field][0]} is required." if missing else
                        f"{problem.message} {problem.hint} Not saved." if problem else
-                       f"\u26a0 {warning}" if (warning := field_warning(field, text)) else "")
+                       f"\u26a0 {warning}" if (warning := field_warning(field, text)) else
+                       f"{FIELD_TEXT[field][0]} is at its limit of {limit_of(field)} characters; longer text "
+                       "is cut there." if full else "")
             label.setText(message)
             label.setVisible(bool(message))
             ok = ok and not missing and problem is None
