@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from introstudio.core.paths import AppPaths
 from introstudio.core.project.history import captions_part
 from introstudio.core.project.model import CaptionTrack
 from introstudio.core.project.store import ProjectFolder
@@ -23,6 +24,7 @@ from introstudio.gui.pages.base import Page
 from introstudio.gui.pages.takes import take_duration, take_fps
 from introstudio.gui.widgets.cue_table import COL_TEXT, LINE_BREAK, USE_SCRIPT_WORDS, CueTable
 from introstudio.gui.widgets.dialogs import Ask
+from introstudio.gui.widgets.model_picker import ModelPicker
 from introstudio.gui.widgets.player import Player
 from introstudio.gui.widgets.progress import ProgressPanel
 
@@ -39,11 +41,15 @@ class CaptionsPage(Page):
                "standard, yellow rows are where the words differ from the script; “Use the script's words” "
                "fixes a misheard one.")
 
-    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from introstudio.core.captions.profiles import PROFILES
 
         self.settings = settings or Settings()
+        self.paths = paths
+        self.model = ModelPicker(self.settings, paths)  # the speech model, kept in the app's settings
+        self.model.noteChanged.connect(lambda text: self.report.setText(text) if text else None)
         self.take_label = QLabel()
         self.take_label.setObjectName("captionTake")
         self.profile = QComboBox()
@@ -67,6 +73,10 @@ class CaptionsPage(Page):
         standard.setBuddy(self.profile)
         top.addWidget(standard)
         top.addWidget(self.profile)
+        model_label = QLabel("Spee&ch model:")
+        model_label.setBuddy(self.model)
+        top.addWidget(model_label)
+        top.addWidget(self.model)
         top.addWidget(self.make_button)
         top.addWidget(self.reflow_button)
         self.body.addLayout(top)
@@ -111,6 +121,9 @@ class CaptionsPage(Page):
         take = pf.project.current_take()
         index = self.profile.findData(pf.project.design.caption_profile)
         self.profile.setCurrentIndex(max(0, index))
+        from introstudio.core.captions.pipeline import project_script_text
+
+        self.model.refresh(project_script_text(pf)[1])
         busy = self.operation is not None and self.operation.running
         self.make_button.setEnabled(take is not None and not busy)
         if take is None:
@@ -185,12 +198,14 @@ class CaptionsPage(Page):
         folder, snapshot = pf.folder, pf.project.to_dict()
         engine = self.settings.caption_engine or "faster-whisper"
         model = self.settings.caption_model or None
+        cache_dir = self.paths.cache_dir if self.paths is not None else None
         self.make_button.setEnabled(False)
         self.reflow_button.setEnabled(False)
         self.script_words_button.setEnabled(False)
         # In a child process: loading the speech model holds Python's lock long enough to freeze the UI.
         self.operation = (Operation(self, lambda: in_subprocess(CAPTION_JOB, take_id, detached=(folder, snapshot),
-                                                                engine=engine, model=model, profile=profile),
+                                                                engine=engine, model=model, profile=profile,
+                                                                cache_dir=cache_dir),
                                     f"Making captions for take {take_id}")
                           .on_success(lambda outcome: self._made(pf, outcome))
                           .on_finished(self._operation_ended)
