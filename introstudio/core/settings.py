@@ -31,7 +31,7 @@ class Settings:
     default_template: str = "physician-intro"
     words_per_minute: int = 150
     caption_engine: str = "faster-whisper"
-    caption_model: str = ""  # empty: the bundled Whisper tiny.en
+    caption_model: str = ""  # empty: the bundled tiny.en; else an installed model (`introstudio models`) or a folder
     caption_profile: str = "default"
     brand_kit: str = ""  # empty: the bundled default kit
     youtube_client_secrets: str = ""  # path to the organisation's OAuth client file
