@@ -285,11 +285,14 @@ def _faces(chain: FontChain, text: str) -> list[int]:
             faces.append(None)  # a neutral: decided below, from its neighbours
         else:
             faces.append(chain.face_for(char, emoji))
+    following: list[int | None] = [None] * len(faces)  # the next decided face after each position
+    for i in range(len(faces) - 2, -1, -1):
+        following[i] = faces[i + 1] if faces[i + 1] is not None else following[i + 1]
     out: list[int] = []
     for i, (char, face) in enumerate(zip(text, faces, strict=True)):
-        if face is None and faces and _strong(char) not in ("L", "R"):
+        if face is None:
             before = out[-1] if out else None
-            after = next((f for f in faces[i + 1:] if f is not None), None)
+            after = following[i]
             if before is not None and before == after and ord(char) in coverage(chain.faces[before]):
                 face = before
             else:
