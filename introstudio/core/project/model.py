@@ -137,11 +137,15 @@ class CaptionTrack:
     cues: list[Cue] = field(default_factory=list)
     # Where the clinician departed from the script: {"kind", "script_text", "heard_text", "start", "end"}.
     departures: list[dict[str, Any]] = field(default_factory=list)
+    # Voiced stretches that had no captions at first: {"start", "end", "outcome", "words", "text"} (rescue.py).
+    rescues: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in ("take_id", "language", "engine", "model", "profile")}
         d.update(created_at=self.created_at, edited=self.edited, cues=[c.to_dict() for c in self.cues],
                  departures=[dict(x) for x in self.departures])
+        if self.rescues:
+            d["rescues"] = [dict(x) for x in self.rescues]
         return d
 
     @classmethod
@@ -158,6 +162,8 @@ class CaptionTrack:
             cues=[_cue(c, f"{where}.cues[{i}]") for i, c in enumerate(F.items(d.get("cues"), f"{where}.cues"))],
             departures=[dict(F.obj(x, f"{where}.departures[{i}]", missing_ok=False))
                         for i, x in enumerate(F.items(d.get("departures"), f"{where}.departures"))],
+            rescues=[dict(F.obj(x, f"{where}.rescues[{i}]", missing_ok=False))
+                     for i, x in enumerate(F.items(d.get("rescues"), f"{where}.rescues"))],
         )
 
 
