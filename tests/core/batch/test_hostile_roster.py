@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from introstudio.core.batch.create import import_roster
-from introstudio.core.batch.report import read_report_csv, render_csv, write_report, ReportInfo
+from introstudio.core.batch.report import ReportInfo, read_report_csv, render_csv, write_report
 from introstudio.core.batch.roster import read_roster
 from introstudio.core.batch.tasks import ItemResult
 from introstudio.core.jobs import run_job
