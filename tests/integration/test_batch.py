@@ -20,6 +20,7 @@ import pytest
 from introstudio.core.batch.report import read_report_csv
 from introstudio.core.jobs import run_job
 from introstudio.core.project import open_project
+from introstudio.core.render.records import ExportRecord, verify_recorded
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +89,9 @@ def check_exports(into: Path, preset: str = "preview", captions: bool = True) ->
         assert len(entries) == 1, (folder, pf.project.exports)
         video = pf.resolve(entries[0]["file"])
         assert sorted(p.name for p in pf.exports_dir.iterdir() if p.suffix == ".mp4") == [video.name]
-        assert not [p for p in pf.exports_dir.iterdir() if p.name.startswith(".")], "partial files left"
+        assert not [p for p in pf.exports_dir.iterdir() if ".partial." in p.name], "partial files left"
+        record = ExportRecord.from_dict(entries[0])
+        assert record.inputs_hash and record.sha256 and verify_recorded(pf, record) == video  # unchanged since
         assert not (pf.folder / ".introstudio.lock").exists()
         info = probe(video)
         assert info.video is not None and (info.video.width, info.video.height) == (640, 360)

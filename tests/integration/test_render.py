@@ -25,7 +25,9 @@ from introstudio.core.project import CaptionTrack, Clinician, Script, create_pro
 from introstudio.core.project.ops import import_takes
 from introstudio.core.render.brandkit import load_brand_kit
 from introstudio.core.render.cards import lower_third_box
-from introstudio.core.render.export import frame_moments, partial_path, render_project
+from introstudio.core.render.export import frame_moments, render_project
+from introstudio.core.render.outputs import staged_files
+from introstudio.core.render.records import export_records
 
 pytestmark = pytest.mark.slow
 
@@ -151,7 +153,7 @@ def test_preview_export_meets_the_preset(preview, kit):
     check_youtube_properties(video, 640, 360, Fraction(30), expected)
     assert abs(report["loudness_lufs"] - (-14.0)) <= 1.0
     assert report["true_peak"] <= -1.0
-    assert not partial_path(video).exists()
+    assert not staged_files(video)
 
 
 def test_hd_export_meets_the_preset_and_its_loudness_target(hd, kit):
@@ -199,9 +201,9 @@ def test_frames_show_cards_lower_third_and_caption_clear_of_it(preview, kit, tmp
     bar = shot.crop((x + w - w // 6, y + 2, x + w - 4, y + 5)).resize((1, 1)).getpixel((0, 0))
     assert max(abs(a - b) for a, b in zip(bar, rgb["primary"])) < 24  # the bar is on screen
     # What differs from the raw footage at the same moment is the overlay: the bar and the caption above it.
-    record = open_project(pf.folder).project.exports[-1]
+    record = export_records(open_project(pf.folder).project)[-1]
     at = dict(frame_moments(pf, record))["lower-third"]
-    raw = frame(pf.resolve(pf.project.takes[0].file), at - record["title_seconds"] + TRIM_IN, tmp_path)
+    raw = frame(pf.resolve(pf.project.takes[0].file), at - record.title_seconds + TRIM_IN, tmp_path)
     changed = ImageChops.difference(shot, raw.resize(size)).convert("L").point(lambda v: 255 if v > 60 else 0)
     caption = changed.crop((0, 0, 640, y)).getbbox()
     assert caption is not None, "no caption on screen with the lower third"
@@ -241,9 +243,9 @@ def test_cancel_leaves_nothing_at_the_output(tmp_path):
 
     with pytest.raises(Cancelled):
         run_job(render_project(pf, "youtube-720p", out), on_progress, cancel)
-    assert not out.exists() and not partial_path(out).exists()
-    assert not any(p.name.startswith(".cancelled") for p in tmp_path.iterdir())
-    assert not running_with(str(partial_path(out)))  # ffmpeg was stopped, not left encoding
+    assert not out.exists() and not staged_files(out)
+    assert not any(p.name.startswith(".cancelled") and p.suffix != ".lock" for p in tmp_path.iterdir())
+    assert not running_with(str(tmp_path / ".cancelled."))  # ffmpeg was stopped, not left encoding
 
 
 def running_with(marker: str) -> list[int]:

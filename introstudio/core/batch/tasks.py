@@ -8,14 +8,12 @@ the batch's own process instead (run.py), where the YouTube sign-in and the quot
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -166,16 +164,18 @@ def step_captions(pf: ProjectFolder, options: TaskOptions, facts: dict[str, Any]
 
 
 def step_render(pf: ProjectFolder, options: TaskOptions, facts: dict[str, Any]) -> tuple[str, str]:
-    """Render with the preset unless an export with exactly these inputs is already there."""
+    """Render with the preset unless an export made from exactly these inputs is still on disk, unchanged.
+
+    The same record, inputs hash and file name as `introstudio render` and the app: an export made there is
+    skipped here, and the other way round. The file's size and SHA-256 are checked again before it counts.
+    """
+    from introstudio.core.render.records import export_path, find_up_to_date, inputs_hash
+
     preset = options.preset or pf.project.design.preset
-    digest = inputs_hash(render_inputs(pf, preset))
-    entry = find_export(pf, preset, digest)
-    if entry is not None and not options.force:
+    _take(pf)
+    if not options.force and find_up_to_date(pf, preset, inputs_hash(pf, preset)) is not None:
         return SKIPPED, "unchanged since the last export"
-    out = pf.exports_dir / f"{pf.folder.name}-{preset}.mp4"
-    pf.exports_dir.mkdir(exist_ok=True)
-    result = _render_job(pf, preset, out)
-    record_export(pf, result, preset, digest)
+    result = _render_job(pf, preset, export_path(pf, preset))
     return DONE, f"rendered {Path(result.video).name}"
 
 
@@ -191,73 +191,9 @@ def _render_job(pf: ProjectFolder, preset: str, out: Path) -> Any:
     return run_job(render_project(pf, preset, out_path=out))
 
 
-# --- inputs and exports ----------------------------------------------------------------------------------
-
-def render_inputs(pf: ProjectFolder, preset_name: str) -> dict[str, Any]:
-    """Everything a render depends on: take file (size, mtime), captions, clinician, design, preset, brand kit."""
-    from introstudio.core.render.brandkit import load_brand_kit
-    from introstudio.core.render.presets import get_preset
-
-    project = pf.project
-    take = _take(pf)
-    stat = pf.resolve(take.file).stat()
-    track = project.captions_for(take.id)
-    try:
-        kit: dict[str, Any] = asdict(load_brand_kit(project.design.brand_kit))  # as the renderer loads it
-    except IntroStudioError as exc:
-        kit = {"error": exc.message}
-    for key, value in list(kit.items()):  # the logo and fonts by size and time, not just by name
-        if isinstance(value, Path) and value.is_file():
-            kit[key] = [str(value), value.stat().st_size, value.stat().st_mtime_ns]
-    return {
-        "take": {"file": take.file, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                 "trim_in": take.trim_in, "trim_out": take.trim_out},
-        "captions": None if track is None else {"language": track.language, "profile": track.profile,
-                                                "cues": [c.to_dict() for c in track.cues]},
-        "clinician": asdict(project.clinician),
-        "design": asdict(project.design),
-        "preset": asdict(get_preset(preset_name)),
-        "brand_kit": kit,
-    }
-
-
-def inputs_hash(inputs: dict[str, Any]) -> str:
-    """A stable digest of render inputs (sorted JSON, SHA-256)."""
-    text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def export_file(pf: ProjectFolder, entry: dict[str, Any]) -> Path | None:
-    """The video an export entry records (the renderer's "file" key), as an absolute path."""
-    stored = entry.get("file") or entry.get("video")
-    if not stored:
-        return None
-    return Path(stored) if Path(stored).is_absolute() else pf.resolve(str(stored))
+    """The video an export entry of project.json records, as an absolute path (None when it names none)."""
+    from introstudio.core.render.records import ExportRecord, record_path
 
-
-def find_export(pf: ProjectFolder, preset: str, digest: str) -> dict[str, Any] | None:
-    """The export made from exactly these inputs whose video is still on disk, if any."""
-    for entry in reversed(pf.project.exports):
-        if entry.get("inputs_hash") == digest and entry.get("preset") == preset:
-            video = export_file(pf, entry)
-            if video is not None and video.is_file():
-                return entry
-    return None
-
-
-def record_export(pf: ProjectFolder, result: Any, preset: str, digest: str) -> dict[str, Any]:
-    """Tag the renderer's entry for this video with the inputs it was made from; keep one entry per file."""
-    video = os.path.abspath(result.video)
-    same = [e for e in pf.project.exports if (f := export_file(pf, e)) is not None and os.path.abspath(f) == video]
-
-    def rel(path: Any) -> str | None:
-        return None if path is None else pf.relative(Path(path))
-
-    entry = dict(same[-1]) if same else {
-        "file": rel(video), "preset": preset, "created_at": now_iso(), "duration": result.duration,
-        "loudness_lufs": result.loudness_lufs, "true_peak": result.true_peak, "thumbnail": rel(result.thumbnail),
-        "srt": rel(result.srt), "vtt": rel(result.vtt)}
-    entry["inputs_hash"] = digest
-    pf.project.exports = [e for e in pf.project.exports if all(e is not x for x in same)] + [entry]
-    pf.save()
-    return entry
+    record = ExportRecord.from_dict(entry)
+    return record_path(pf, record) if record.file else None

@@ -1,7 +1,8 @@
 """Export a project: measure loudness, encode in one ffmpeg pass, then sidecar captions, thumbnail, report.
 
-The video is encoded to a hidden ".NAME.partial.mp4" next to the output and moved over it only when
-ffmpeg succeeded, so a failure or a cancel never leaves a half-written file where the output should be.
+Each run encodes to its own hidden ".NAME.<pid>-<random>.partial.mp4" next to the output (outputs.py), decodes
+it end to end (verify.py), and only then moves it, with its captions and thumbnail, into place and records it
+(records.py), so a failure, a cancel, a kill or a damaged encode never leaves a file that is called good.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from introstudio.core.errors import InvalidInputError, NotFoundError, ToolError, UserError
+from introstudio.core.errors import (
+    InvalidInputError,
+    NotFoundError,
+    ToolError,
+    UserError,
+)
 from introstudio.core.jobs import Job, Progress, scaled
 from introstudio.core.processes import pid_alive
 from introstudio.core.project.model import now_iso
@@ -29,9 +34,37 @@ from introstudio.core.render.graph import (
     parse_ebur128_report,
     parse_loudnorm,
 )
-from introstudio.core.render.plan import LoudnormMeasure, RenderPlan, card_specs, plan_render, shift_cues
+from introstudio.core.render.outputs import (
+    check_not_a_source,
+    refuse_if_not_ours,
+    remove_if_ours,
+    run_tag,
+    sidecar_paths,
+    staged_files,
+    staged_path,
+    sweep_staged,
+)
+from introstudio.core.render.plan import (
+    LoudnormMeasure,
+    RenderPlan,
+    card_specs,
+    plan_render,
+    shift_cues,
+)
 from introstudio.core.render.presets import Preset, get_preset
+from introstudio.core.render.records import (
+    ExportRecord,
+    export_path,
+    export_records,
+    file_sha256,
+    inputs_hash,
+    record_export,
+    record_path,
+    recorded_export,
+    store_path,
+)
 from introstudio.core.render.runner import run_ffmpeg_job
+from introstudio.core.render.verify import VerifyReport, verify_video
 
 T = TypeVar("T")
 THUMBNAIL_AT = 3.0  # seconds into the trimmed take, or a third of it for short takes
@@ -88,22 +121,24 @@ def sweep_work_dirs(root: Path | None = None) -> list[Path]:
     return removed
 
 
-def partial_path(out: Path) -> Path:
-    """Where an export is written before it is moved over `out`: a hidden file in the same folder."""
-    return out.with_name(f".{out.stem}.partial.mp4")
+def partial_path(out: Path, tag: str) -> Path:
+    """Where one run writes the video before it is checked and moved over `out` (see outputs.staged_path)."""
+    return staged_path(out, tag)
 
 
 def default_output(pf: ProjectFolder, preset: Preset) -> Path:
-    """exports/<clinician name>-<preset>.mp4 in the project folder."""
-    from introstudio.core.media.importing import safe_filename
-
-    stem = safe_filename(pf.project.clinician.name.strip() or "intro").replace(" ", "-")
-    return pf.exports_dir / f"{stem}-{preset.name}.mp4"
+    """The project's export file for `preset` (the one naming rule: records.export_path)."""
+    return export_path(pf, preset.name)
 
 
 def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: str | os.PathLike[str] | None = None,
                    burn_captions: bool | None = None) -> Job[ExportResult]:
-    """Export the project's current take with the preset (default: the project's design preset)."""
+    """Export the project's current take with the preset (default: the project's design preset).
+
+    Holds the output's lock; video, captions and thumbnail are staged, the video is decoded end to end, and only
+    then are they moved into place and recorded (with the inputs hash and the video's size and SHA-256).
+    """
+    from introstudio.core.locks import output_lock
     from introstudio.core.media.probe import probe
     from introstudio.core.media.tools import ffmpeg_exe
 
@@ -114,39 +149,55 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
     take = pf.project.current_take()
     if take is None:
         raise UserError("This project has no footage yet.", "Import a take with `introstudio import DIR FILE`.")
-    if any(os.path.abspath(pf.resolve(t.file)) == str(out) for t in pf.project.takes):
-        raise InvalidInputError(f"{out.name} is one of the project's takes; the export would overwrite it.",
-                                "Choose another output file name.")
+    check_not_a_source(pf, out)
+    digest = inputs_hash(pf, preset.name, burn)
+    track = pf.project.captions_for(take.id)
+    refuse_if_not_ours(pf, out, ["thumbnail"] + (["srt", "vtt"] if track and track.cues else []))
     exe = ffmpeg_exe()
     yield Progress(0.0, "Preparing graphics")
     info = probe(pf.resolve(take.file))
-    partial = partial_path(out)
-    work = new_work_dir()
-    try:
-        plan = plan_render(pf, preset, partial, burn, work, info=info)
-        if plan.source_has_audio:
-            stderr = yield from scaled(run_ffmpeg_job(build_measure_command(plan, exe), plan.main_seconds,
-                                                       "Measuring loudness"), 0.02, 0.15)
-            plan = dataclasses.replace(plan, loudness=LoudnormMeasure.from_report(parse_loudnorm(stderr)))
-        yield from scaled(run_ffmpeg_job(build_command(plan, exe), plan.duration, "Encoding"), 0.15, 0.92)
-        if not partial.is_file() or partial.stat().st_size == 0:
-            raise ToolError("ffmpeg finished but wrote no video.", command=build_command(plan, exe))
-        os.replace(partial, out)
-        thumbnail = yield from _thumbnail(plan, pf, out, exe, work)
-        srt, vtt = _write_sidecars(pf, take.id, plan, out)
-        report = work / "loudness.txt"
-        yield from scaled(run_ffmpeg_job(build_loudness_check_command(out, report, exe), plan.duration,
-                                          "Measuring the result"), 0.95, 0.99)
-        measured = parse_ebur128_report(report.read_text(encoding="utf-8", errors="replace"))
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    duration = probe(out).duration
-    result = ExportResult(out, srt, vtt, thumbnail, preset.name, round(duration, 3), measured["integrated"],
-                          measured["true_peak"], round(time.monotonic() - started, 2))
-    _record(pf, result, plan, take.id, burn)
+    with output_lock(out, f"an export of {pf.folder.name} ({preset.name})"):
+        sweep_staged(out)
+        tag = run_tag()
+        partial = partial_path(out, tag)
+        work = new_work_dir()
+        try:
+            plan = plan_render(pf, preset, partial, burn, work, info=info)
+            if plan.source_has_audio:
+                stderr = yield from scaled(run_ffmpeg_job(build_measure_command(plan, exe), plan.main_seconds,
+                                                           "Measuring loudness"), 0.02, 0.12)
+                plan = dataclasses.replace(plan, loudness=LoudnormMeasure.from_report(parse_loudnorm(stderr)))
+            yield from scaled(run_ffmpeg_job(build_command(plan, exe), plan.duration, "Encoding"), 0.12, 0.82)
+            if not partial.is_file() or partial.stat().st_size == 0:
+                raise ToolError("ffmpeg finished but wrote no video.", command=build_command(plan, exe))
+            checked = yield from scaled(verify_video(partial, plan.duration, plan.source_has_audio), 0.82, 0.92)
+            report = work / "loudness.txt"
+            yield from scaled(run_ffmpeg_job(build_loudness_check_command(partial, report, exe), plan.duration,
+                                              "Measuring the result"), 0.92, 0.97)
+            measured = parse_ebur128_report(report.read_text(encoding="utf-8", errors="replace"))
+            staged = {"thumbnail": (yield from _thumbnail(plan, pf, staged_path(out, tag, ".jpg"), exe, work))}
+            staged.update(_write_sidecars(pf, take.id, plan, out, tag))
+            hashes = {kind: file_sha256(path) for kind, path in staged.items()}
+            video_sha = file_sha256(partial)
+            refuse_if_not_ours(pf, out, list(staged), hashes)  # again: someone may have put a file there since
+            for kind in ("srt", "vtt"):
+                if kind not in staged:
+                    remove_if_ours(pf, out, kind)
+            finals = sidecar_paths(out)
+            for kind, path in staged.items():
+                os.replace(path, finals[kind])
+            os.replace(partial, out)
+        finally:
+            for path in staged_files(out):
+                if tag in path.name:
+                    path.unlink(missing_ok=True)
+            shutil.rmtree(work, ignore_errors=True)
+        duration = max((s.end for s in checked.streams), default=plan.duration)
+        result = ExportResult(out, finals["srt"] if "srt" in staged else None,
+                              finals["vtt"] if "vtt" in staged else None, finals["thumbnail"], preset.name,
+                              round(duration, 3), measured["integrated"],
+                              measured["true_peak"], round(time.monotonic() - started, 2))
+        _record(pf, result, plan, take.id, burn, digest, video_sha, hashes, checked)
     yield Progress(1.0, f"Exported {out.name}")
     return result
 
@@ -164,8 +215,8 @@ def _check_output(out: Path, pf: ProjectFolder) -> Path:
     return out
 
 
-def _thumbnail(plan: RenderPlan, pf: ProjectFolder, out: Path, exe: str, work: Path) -> Job[Path]:
-    """A 1280x720 JPEG (<= 2 MB) next to the video: a frame of the take a few seconds in, branded."""
+def _thumbnail(plan: RenderPlan, pf: ProjectFolder, target: Path, exe: str, work: Path) -> Job[Path]:
+    """A 1280x720 JPEG (<= 2 MB) at `target`: a frame of the take a few seconds in, branded."""
     from PIL import Image
 
     from introstudio.core.render.brandkit import load_brand_kit
@@ -174,52 +225,48 @@ def _thumbnail(plan: RenderPlan, pf: ProjectFolder, out: Path, exe: str, work: P
     at = plan.trim_in + min(THUMBNAIL_AT, plan.main_seconds / 3)
     frame_png = work / "thumbnail-frame.png"
     yield from scaled(run_ffmpeg_job(build_frame_command(plan.source, at, frame_png, exe, width=1280), None,
-                                      "Making the thumbnail"), 0.92, 0.95)
+                                      "Making the thumbnail"), 0.97, 0.99)
     kit = load_brand_kit(pf.project.design.brand_kit)
     title_spec, _, _ = card_specs(pf.project.clinician, kit)
     with Image.open(frame_png) as frame:
         image = draw_thumbnail(frame.convert("RGB"), title_spec, kit)
-    return save_thumbnail(image, out.with_suffix(".jpg"))
+    return save_thumbnail(image, target)
 
 
-def _write_sidecars(pf: ProjectFolder, take_id: int, plan: RenderPlan, out: Path) -> tuple[Path | None, Path | None]:
-    """SRT and WebVTT timed to the exported video (after the title card); stale ones are removed."""
+def _write_sidecars(pf: ProjectFolder, take_id: int, plan: RenderPlan, out: Path, tag: str) -> dict[str, Path]:
+    """Staged SRT and WebVTT timed to the exported video (after the title card); none without captions."""
     from introstudio.core.captions.formats import write_srt, write_vtt
 
-    srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
     track = pf.project.captions_for(take_id)
     cues = shift_cues(track.cues, plan.trim_in, plan.trim_out, offset=plan.title_seconds) if track else []
     if not cues:
-        srt.unlink(missing_ok=True)
-        vtt.unlink(missing_ok=True)
-        return None, None
+        return {}
+    srt, vtt = staged_path(out, tag, ".srt"), staged_path(out, tag, ".vtt")
     write_srt(cues, srt)
     write_vtt(cues, vtt)
-    return srt, vtt
+    return {"srt": srt, "vtt": vtt}
 
 
-def _record(pf: ProjectFolder, result: ExportResult, plan: RenderPlan, take_id: int, burn: bool) -> None:
-    """Add the export to the project (replacing an older export to the same file) and save."""
-    def rel(path: Path | None) -> str | None:
-        if path is None:
-            return None
-        inside = Path(os.path.abspath(path)).is_relative_to(Path(os.path.abspath(pf.folder)))
-        return pf.relative(path) if inside else str(path)
-
+def _record(pf: ProjectFolder, result: ExportResult, plan: RenderPlan, take_id: int, burn: bool, digest: str,
+            video_sha: str, hashes: dict[str, str], checked: VerifyReport) -> None:
+    """Record the export in the project (replacing an older record of the same file) through the one writer."""
     lower = plan.lower_third
-    entry = {
-        "file": rel(result.video), "preset": result.preset, "created_at": now_iso(), "take_id": take_id,
-        "trim_in": plan.trim_in, "trim_out": plan.trim_out, "fps": str(plan.fps),
-        "duration": result.duration, "burn_captions": burn and plan.captions_ass is not None,
-        "title_seconds": plan.title_seconds, "end_seconds": plan.end_seconds,
-        "lower_third": None if lower is None else [round(plan.title_seconds + lower.start, 3),
-                                                   round(plan.title_seconds + lower.end, 3)],
-        "loudness_lufs": result.loudness_lufs, "true_peak": result.true_peak,
-        "target_lufs": plan.target_lufs, "srt": rel(result.srt), "vtt": rel(result.vtt),
-        "thumbnail": rel(result.thumbnail), "seconds_taken": result.seconds_taken,
-    }
-    pf.project.exports = [e for e in pf.project.exports if e.get("file") != entry["file"]] + [entry]
-    pf.save()
+    video = checked.first("video")
+    record = ExportRecord(
+        file=store_path(pf, result.video) or "", preset=result.preset, take_id=take_id, created_at=now_iso(),
+        trim_in=plan.trim_in, trim_out=plan.trim_out, fps=str(plan.fps),
+        width=plan.preset.width, height=plan.preset.height, duration=result.duration,
+        burn_captions=burn and plan.captions_ass is not None, title_seconds=plan.title_seconds,
+        end_seconds=plan.end_seconds,
+        lower_third=None if lower is None else (round(plan.title_seconds + lower.start, 3),
+                                                round(plan.title_seconds + lower.end, 3)),
+        loudness_lufs=result.loudness_lufs, true_peak=result.true_peak, target_lufs=plan.target_lufs,
+        srt=store_path(pf, result.srt), vtt=store_path(pf, result.vtt), thumbnail=store_path(pf, result.thumbnail),
+        seconds_taken=result.seconds_taken, inputs_hash=digest, size=result.video.stat().st_size,
+        sha256=video_sha, sidecar_sha256=hashes,
+        verified={"streams": len(checked.streams), "video_frames": video.frames if video else 0,
+                  "decode_errors": checked.errors, "seconds": checked.seconds_taken})
+    record_export(pf, record)
 
 
 def export_frames(pf: ProjectFolder, out_dir: str | os.PathLike[str], preset: str | None = None,
@@ -231,56 +278,48 @@ def export_frames(pf: ProjectFolder, out_dir: str | os.PathLike[str], preset: st
     from introstudio.core.jobs import run_job
     from introstudio.core.media.tools import ffmpeg_exe
 
-    entry = _find_export(pf, preset, video)
-    file = _export_path(pf, entry)
+    record = _find_export(pf, preset, video)
+    file = record_path(pf, record)
     if not file.is_file():
         raise NotFoundError(f"The exported video {file} is missing.", "Render the project again.")
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     exe = ffmpeg_exe()
     written = []
-    for name, at in frame_moments(pf, entry):
+    for name, at in frame_moments(pf, record):
         target = folder / f"{file.stem}-{name}.png"
         run_job(run_ffmpeg_job(build_frame_command(file, at, target, exe), None, f"Extracting the {name}"))
         written.append(target)
     return written
 
 
-def frame_moments(pf: ProjectFolder, entry: dict[str, Any]) -> list[tuple[str, float]]:
+def frame_moments(pf: ProjectFolder, record: ExportRecord) -> list[tuple[str, float]]:
     """(name, seconds) of the stills `export_frames` takes from an export recorded in the project."""
-    title, end, duration = float(entry["title_seconds"]), float(entry["end_seconds"]), float(entry["duration"])
+    title, end, duration = record.title_seconds, record.end_seconds, record.duration or 0.0
     moments = [("title-card", title / 2)] if title else []
-    moments.append(("lower-third", _lower_third_moment(pf, entry)))
+    moments.append(("lower-third", _lower_third_moment(pf, record)))
     if end:
         moments.append(("end-card", duration - end / 2))
     return moments
 
 
-def _find_export(pf: ProjectFolder, preset: str | None, video: str | os.PathLike[str] | None) -> dict[str, Any]:
-    candidates: Sequence[dict[str, Any]] = pf.project.exports
+def _find_export(pf: ProjectFolder, preset: str | None, video: str | os.PathLike[str] | None) -> ExportRecord:
     if video is not None:
-        wanted = os.path.abspath(video)
-        candidates = [e for e in candidates if os.path.abspath(_export_path(pf, e)) == wanted]
-    elif preset:
-        candidates = [e for e in candidates if e.get("preset") == preset]
+        return recorded_export(pf, video)
+    candidates = [r for r in export_records(pf.project) if not preset or r.preset == preset]
     if not candidates:
         raise NotFoundError("This project has no matching export to take frames from.",
                             "Render it first with `introstudio render DIR`.")
     return candidates[-1]
 
 
-def _export_path(pf: ProjectFolder, entry: dict[str, Any]) -> Path:
-    file = str(entry.get("file") or "")
-    return Path(file) if os.path.isabs(file) else pf.resolve(file)
-
-
-def _lower_third_moment(pf: ProjectFolder, entry: dict[str, Any]) -> float:
+def _lower_third_moment(pf: ProjectFolder, record: ExportRecord) -> float:
     """A moment in the output where the lower third is on and, if possible, a caption is too."""
-    title = float(entry["title_seconds"])
-    window = entry.get("lower_third")
-    start, end = (window if window else (title + 1.0, title + 2.0))
-    track = pf.project.captions_for(int(entry["take_id"]))
-    cues = shift_cues(track.cues, float(entry["trim_in"]), float(entry["trim_out"]), offset=title) if track else []
+    title = record.title_seconds
+    start, end = record.lower_third or (title + 1.0, title + 2.0)
+    track = pf.project.captions_for(record.take_id) if record.take_id is not None else None
+    trim_out = record.trim_out if record.trim_out is not None else record.trim_in + (record.duration or 0.0)
+    cues = shift_cues(track.cues, record.trim_in, trim_out, offset=title) if track else []
     for cue in cues:
         a, b = max(cue.start, start + 0.5), min(cue.end, end - 0.5)  # past the fade in, before the fade out
         if b > a:

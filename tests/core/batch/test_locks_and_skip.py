@@ -23,6 +23,7 @@ from introstudio.core.locks import BATCH_LOCK, LockBusy, batch_lock, is_locked
 from introstudio.core.jobs import run_job
 from introstudio.core.project import Clinician, Script, create_project, open_project
 from introstudio.core.render.export import ExportResult
+from introstudio.core.render.records import ExportRecord, file_sha256, inputs_hash, record_export
 
 SRT = "1\n00:00:00,000 --> 00:00:01,450\nHello, I am Maria.\n"
 
@@ -72,10 +73,10 @@ def renders(monkeypatch) -> list[str]:
         calls.append(pf.folder.name)
         out.write_bytes(b"video " + str(len(calls)).encode())
         out.with_suffix(".jpg").write_bytes(b"jpeg")
-        entry = {"file": pf.relative(out), "preset": preset, "duration": 9.5, "loudness_lufs": -14.1,
-                 "true_peak": -1.5, "thumbnail": pf.relative(out.with_suffix(".jpg")), "srt": None, "vtt": None}
-        pf.project.exports = [e for e in pf.project.exports if e.get("file") != entry["file"]] + [entry]
-        pf.save()
+        record_export(pf, ExportRecord(pf.relative(out), preset, duration=9.5, loudness_lufs=-14.1, true_peak=-1.5,
+                                       thumbnail=pf.relative(out.with_suffix(".jpg")),
+                                       inputs_hash=inputs_hash(pf, preset), size=out.stat().st_size,
+                                       sha256=file_sha256(out)))
         return ExportResult(out, None, None, out.with_suffix(".jpg"), preset, 9.5, -14.1, -1.5, 0.1)
 
     monkeypatch.setattr(tasks, "_render_job", fake_render)

@@ -1,0 +1,292 @@
+"""The export record: one typed value per exported video, one writer, one file-naming rule, one inputs hash.
+
+The render (CLI, app, batch worker) is the only writer: `record_export` replaces the record of the same file and
+saves. Everything that decides whether an export is still good reads it through `ExportRecord`: batch skips an
+export only when its `inputs_hash` matches what a render would use now AND the file still has the recorded size
+and SHA-256 (`is_up_to_date`); publish checks the same before it uploads (`verify_recorded`). Records written
+by older versions (plain dicts without hashes) still load: `from_dict` takes what it understands and keeps the
+rest in `extra`, so a round trip loses nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from introstudio.core.errors import IntroStudioError, MediaError, NotFoundError
+
+if TYPE_CHECKING:
+    from introstudio.core.project.model import Project
+    from introstudio.core.project.store import ProjectFolder
+
+# Bump when the render graph changes what a given project produces (filters, encoder settings, card layout),
+# so every recorded export counts as out of date once.
+RENDER_GRAPH_VERSION = 2
+SIDECARS = ("srt", "vtt", "thumbnail")
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None or isinstance(value, bool) else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return None if value is None or isinstance(value, bool) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """One exported video as project.json records it; paths are relative to the project (POSIX) or absolute."""
+
+    file: str
+    preset: str
+    take_id: int | None = None
+    created_at: str = ""
+    trim_in: float = 0.0
+    trim_out: float | None = None
+    fps: str = ""
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    burn_captions: bool = False
+    title_seconds: float = 0.0
+    end_seconds: float = 0.0
+    lower_third: tuple[float, float] | None = None
+    loudness_lufs: float | None = None
+    true_peak: float | None = None
+    target_lufs: float | None = None
+    srt: str | None = None
+    vtt: str | None = None
+    thumbnail: str | None = None
+    seconds_taken: float | None = None
+    inputs_hash: str | None = None  # what the video was made from (see `inputs_hash`)
+    size: int | None = None  # bytes of the video when it was recorded
+    sha256: str | None = None  # of the video when it was recorded
+    sidecar_sha256: dict[str, str] = field(default_factory=dict)  # "srt"/"vtt"/"thumbnail" -> what we wrote
+    verified: dict[str, Any] = field(default_factory=dict)  # what the decode check found (streams, frames, time)
+    extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know, kept as they were
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "extra"}
+        d["lower_third"] = None if self.lower_third is None else list(self.lower_third)
+        d["sidecar_sha256"] = dict(self.sidecar_sha256)
+        d["verified"] = dict(self.verified)
+        return {**self.extra, **d}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ExportRecord:
+        """Tolerant of old and hand-edited records: unknown keys are kept, wrong types become 'unknown'."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        window = d.get("lower_third")
+        lower = None
+        if isinstance(window, (list, tuple)) and len(window) == 2 and None not in map(_float, window):
+            lower = (float(window[0]), float(window[1]))
+        hashes = d.get("sidecar_sha256")
+        return cls(
+            file=str(d.get("file") or d.get("video") or ""),  # "video": the key of early batch records
+            preset=str(d.get("preset") or ""),
+            take_id=_int(d.get("take_id")),
+            created_at=str(d.get("created_at") or ""),
+            trim_in=_float(d.get("trim_in")) or 0.0,
+            trim_out=_float(d.get("trim_out")),
+            fps=str(d.get("fps") or ""),
+            width=_int(d.get("width")),
+            height=_int(d.get("height")),
+            duration=_float(d.get("duration")),
+            burn_captions=d.get("burn_captions") is True,
+            title_seconds=_float(d.get("title_seconds")) or 0.0,
+            end_seconds=_float(d.get("end_seconds")) or 0.0,
+            lower_third=lower,
+            loudness_lufs=_float(d.get("loudness_lufs")),
+            true_peak=_float(d.get("true_peak")),
+            target_lufs=_float(d.get("target_lufs")),
+            srt=_str(d.get("srt")),
+            vtt=_str(d.get("vtt")),
+            thumbnail=_str(d.get("thumbnail")),
+            seconds_taken=_float(d.get("seconds_taken")),
+            inputs_hash=_str(d.get("inputs_hash")),
+            size=_int(d.get("size")),
+            sha256=_str(d.get("sha256")),
+            sidecar_sha256={str(k): str(v) for k, v in hashes.items() if k in SIDECARS and isinstance(v, str)}
+            if isinstance(hashes, dict) else {},
+            verified=dict(d["verified"]) if isinstance(d.get("verified"), dict) else {},
+            extra={k: v for k, v in d.items() if k not in known and k != "video"},
+        )
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+def export_records(project: Project) -> list[ExportRecord]:
+    """The project's exports, oldest first, as typed records (entries without a file are left out)."""
+    records = [ExportRecord.from_dict(e) for e in project.exports if isinstance(e, dict)]
+    return [r for r in records if r.file]
+
+
+def stored_path(pf: ProjectFolder, stored: str | None) -> Path | None:
+    """A path as a record stores it (relative to the project, or absolute) as an absolute path."""
+    if not stored:
+        return None
+    return Path(stored) if os.path.isabs(stored) else pf.resolve(stored)
+
+
+def record_path(pf: ProjectFolder, record: ExportRecord) -> Path:
+    """The video a record describes, as an absolute path."""
+    path = stored_path(pf, record.file)
+    assert path is not None, "records without a file are never returned by export_records"
+    return path
+
+
+def store_path(pf: ProjectFolder, path: Path | None) -> str | None:
+    """How a record stores `path`: relative (POSIX) inside the project folder, absolute outside it."""
+    if path is None:
+        return None
+    absolute = Path(os.path.abspath(path))
+    return pf.relative(absolute) if absolute.is_relative_to(Path(os.path.abspath(pf.folder))) else str(absolute)
+
+
+def recorded_export(pf: ProjectFolder, video: str | os.PathLike[str]) -> ExportRecord:
+    """The newest record of the video file `video`; NotFoundError when the project never recorded it."""
+    wanted = os.path.abspath(video)
+    for record in reversed(export_records(pf.project)):
+        if os.path.abspath(record_path(pf, record)) == wanted:
+            return record
+    raise NotFoundError(f"{Path(video).name} is not an export of this project.",
+                        "Export the project again, or choose a file listed by `introstudio info DIR`.")
+
+
+# --- naming and inputs --------------------------------------------------------------------------------------
+
+def export_path(pf: ProjectFolder, preset_name: str) -> Path:
+    """The one naming rule: exports/<project folder name>-<preset>.mp4 (stable when the clinician is renamed)."""
+    from introstudio.core.media.importing import safe_filename
+
+    stem = safe_filename(pf.folder.name.strip() or "intro").replace(" ", "-")
+    return pf.exports_dir / f"{stem}-{preset_name}.mp4"
+
+
+def _file_identity(path: Path) -> list[Any]:
+    stat = path.stat()
+    return [str(path), stat.st_size, stat.st_mtime_ns]
+
+
+def render_inputs(pf: ProjectFolder, preset_name: str, burn_captions: bool | None = None) -> dict[str, Any]:
+    """Everything that decides the output: take file and trims, captions, what the cards show, design, preset."""
+    from introstudio.core.render.brandkit import load_brand_kit
+    from introstudio.core.render.plan import card_specs
+    from introstudio.core.render.presets import get_preset
+
+    project = pf.project
+    take = project.current_take()
+    if take is None:
+        from introstudio.core.errors import UserError
+
+        raise UserError("This project has no footage yet.", "Import a take with `introstudio import DIR FILE`.")
+    track = project.captions_for(take.id)
+    design = dataclasses.asdict(project.design)
+    design.pop("preset", None)  # the preset used is hashed in full below; the project's default is not
+    try:
+        kit = load_brand_kit(project.design.brand_kit)
+        brand: dict[str, Any] = dataclasses.asdict(kit)
+        cards: Any = [dataclasses.asdict(spec) for spec in card_specs(project.clinician, kit)]
+    except IntroStudioError as exc:  # the render will say so; the hash only needs to be stable
+        brand, cards = {"error": exc.message}, None
+    for key, value in list(brand.items()):  # the logo and fonts by size and time, not only by name
+        if isinstance(value, Path) and value.is_file():
+            brand[key] = _file_identity(value)
+    return {
+        "render_graph": RENDER_GRAPH_VERSION,
+        "take": {"file": _file_identity(pf.resolve(take.file)), "trim_in": take.trim_in, "trim_out": take.trim_out},
+        "captions": None if track is None else {"language": track.language, "profile": track.profile,
+                                                "cues": [c.to_dict() for c in track.cues]},
+        "cards": cards,
+        "design": design,
+        "burn_captions": project.design.burn_captions if burn_captions is None else bool(burn_captions),
+        "preset": dataclasses.asdict(get_preset(preset_name)),
+        "brand_kit": brand,
+    }
+
+
+def inputs_hash(pf: ProjectFolder, preset_name: str, burn_captions: bool | None = None) -> str:
+    """A stable digest of `render_inputs` (sorted JSON, SHA-256): equal means the render would be the same."""
+    text = json.dumps(render_inputs(pf, preset_name, burn_captions), sort_keys=True, ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- checking -----------------------------------------------------------------------------------------------
+
+def file_sha256(path: Path, block: int = 4 << 20) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as fh:
+        view = memoryview(bytearray(block))
+        while n := fh.readinto(view):
+            digest.update(view[:n])
+    return digest.hexdigest()
+
+
+def verify_recorded(pf: ProjectFolder, record: ExportRecord) -> Path:
+    """The record's video, checked to be the very file that was recorded (size, then SHA-256).
+
+    Raises NotFoundError when it is gone and MediaError when it changed. A record from an older IntroStudio has
+    nothing to compare with and passes on existence alone (the next export records its hash).
+    """
+    path = record_path(pf, record)
+    if not path.is_file():
+        raise NotFoundError(f"The exported video {path} is missing.", "Export the project again.")
+    hint = ("Export the project again: IntroStudio only uses a video it can tell is the one it made and checked. "
+            "(A file edited or replaced by hand, or damaged on disk, is not.)")
+    size = path.stat().st_size
+    if record.size is not None and size != record.size:
+        raise MediaError(f"{path.name} changed after it was exported: it is {size:,} bytes, the export was "
+                         f"{record.size:,} bytes.", hint)
+    if record.sha256 is not None and file_sha256(path) != record.sha256:
+        raise MediaError(f"{path.name} changed after it was exported: its content (SHA-256) is not what was "
+                         "recorded.", hint)
+    return path
+
+
+def is_up_to_date(pf: ProjectFolder, record: ExportRecord, digest: str) -> bool:
+    """Whether `record` was made from exactly these inputs and its file is still exactly what was recorded."""
+    if record.inputs_hash != digest or record.sha256 is None:
+        return False
+    try:
+        verify_recorded(pf, record)
+    except IntroStudioError:
+        return False
+    return True
+
+
+def find_up_to_date(pf: ProjectFolder, preset_name: str, digest: str) -> ExportRecord | None:
+    """The newest export of `preset_name` that `is_up_to_date`, checked again now; None when there is none."""
+    for record in reversed(export_records(pf.project)):
+        if record.preset == preset_name and is_up_to_date(pf, record, digest):
+            return record
+    return None
+
+
+# --- the one writer -----------------------------------------------------------------------------------------
+
+def record_export(pf: ProjectFolder, record: ExportRecord) -> ExportRecord:
+    """Add `record` to the project, replacing every older record of the same video file, and save."""
+    target = os.path.abspath(record_path(pf, record))
+    kept = [e for e in pf.project.exports
+            if not (isinstance(e, dict) and (old := ExportRecord.from_dict(e)).file
+                    and os.path.abspath(record_path(pf, old)) == target)]
+    pf.project.exports = [*kept, record.to_dict()]
+    pf.save()
+    return record
