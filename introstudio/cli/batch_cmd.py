@@ -10,6 +10,7 @@ from typing import Any
 from introstudio.cli.output import ProgressBar, drive, emit_json
 
 ROSTER_SUBCOMMANDS = ("import",)
+PUBLISH_WAIT = 30.0  # seconds the batch waits for someone else's upload of a project before reporting it busy
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-y", "--yes", action="store_true", help="with the publish step: confirm the uploads "
                                                             "(each project's privacy, normally private)")
     p.add_argument("--confirm-public", action="store_true", help="with --yes: also allow projects set to public")
+    p.add_argument("--no-captions", action="store_true",
+                   help="with the publish step: also publish videos that have no captions (people who are deaf or "
+                        "hard of hearing will not be able to follow them; recorded in each project). Without it, "
+                        "uncaptioned projects are skipped")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batch)
 
@@ -188,6 +193,8 @@ def _publisher(args: argparse.Namespace, settings: Any) -> Any:
 
     def publish(pf: Any) -> Any:
         kit = pf.project.design.brand_kit or settings.brand_kit or None
+        options = PublishOptions(brand_kit=kit, allow_uncaptioned=args.no_captions, lock_wait=PUBLISH_WAIT,
+                                 actor="introstudio batch" + (" --no-captions" if args.no_captions else ""))
         return publish_project(pf, None, confirmed=True, public_confirmed=args.confirm_public, connect=connect,
-                               ledger=ledger, queue=queue, options=PublishOptions(brand_kit=kit))
+                               ledger=ledger, queue=queue, options=options)
     return publish

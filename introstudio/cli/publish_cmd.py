@@ -12,6 +12,7 @@ from introstudio.cli.output import drive, emit_json
 
 PRIVACY = ("private", "unlisted", "public")
 DEFAULT_CHUNK = 8 * 1024 * 1024
+DEFAULT_WAIT = 600.0  # seconds a second publisher of one project waits for the first
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--confirm-public", action="store_true",
                    help="the second confirmation --privacy public needs when there is no prompt")
     p.add_argument("--video", type=Path, metavar="FILE", help="which export to upload (default: the latest)")
-    p.add_argument("--no-captions", action="store_true", help="do not upload the caption track")
+    p.add_argument("--no-captions", action="store_true",
+                   help="publish without captions, on purpose: people who are deaf or hard of hearing will not be "
+                        "able to follow the video (the choice is recorded in the project; without captions and "
+                        "without this flag, publish refuses)")
     p.add_argument("--no-thumbnail", action="store_true", help="do not set the custom thumbnail")
     p.add_argument("--new-video", action="store_true",
                    help="upload as another video although the project was published before")
@@ -34,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="declare that the video contains realistic AI-generated or altered content")
     p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK, metavar="BYTES",
                    help="bytes per upload request, a multiple of 262144 (default 8 MiB)")
+    p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
+                   help="when someone else is uploading this project, wait this long for them to finish "
+                        f"(default {DEFAULT_WAIT:.0f}; 0 refuses at once)")
     p.add_argument("--queued", action="store_true", help="publish the projects that waited for the quota reset")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_publish)
@@ -90,14 +97,17 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from introstudio.core.project import open_project
     from introstudio.core.publish.assets import find_assets
     from introstudio.core.publish.metadata import build_metadata, load_templates
+    from introstudio.core.publish.safeguards import check_caption_rule
     from introstudio.core.settings import load_settings
 
     pf = open_project(args.dir)
+    pf.what = "introstudio publish"
     kit = pf.project.design.brand_kit or load_settings(args.paths.settings_file).brand_kit or None
     assets = find_assets(pf, args.video)
     meta = build_metadata(pf.project, load_templates(kit), args.privacy, args.synthetic_media or None)
     if not args.json:
         _preview(assets, meta, args)
+    check_caption_rule(pf, assets, args.no_captions)  # before the prompt: no captions needs --no-captions
     if not args.yes:
         if args.json or _ask(f"Upload this video to YouTube as {meta.privacy}? [y/N]") not in ("y", "yes"):
             print("Nothing was uploaded." + (" Pass --yes to confirm." if args.json else ""), file=sys.stderr)
@@ -110,7 +120,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             print("Nothing was uploaded.", file=sys.stderr)
             return 1
     result = _run(args, pf, meta.privacy, public_ok, kit)
-    _report(result, args.json)
+    _report(result, args.json, pf.project.publish.captions_waived)
     return 0
 
 
@@ -125,7 +135,8 @@ def _run(args: argparse.Namespace, pf: Any, privacy: str, public_ok: bool, kit: 
     options = PublishOptions(captions=not args.no_captions, thumbnail=not args.no_thumbnail,
                              video=str(args.video) if args.video else None, new_video=args.new_video,
                              contains_synthetic_media=args.synthetic_media or None, brand_kit=kit,
-                             chunk_size=args.chunk_size)
+                             chunk_size=args.chunk_size, lock_wait=max(0.0, args.wait),
+                             actor="introstudio publish" + (" --no-captions" if args.no_captions else ""))
     job = publish_project(pf, privacy, confirmed=True, public_confirmed=public_ok,
                           connect=connector(config, token_file, ledger), ledger=ledger, queue=queue, options=options)
     return drive(job, show=not args.json)
@@ -137,21 +148,23 @@ def _preview(assets: Any, meta: Any, args: argparse.Namespace) -> None:
     print(f"Title:       {meta.title}")
     print(f"Privacy:     {meta.privacy}")
     print(f"Category:    {meta.category_id}   Language: {meta.language}   Tags: {', '.join(meta.tags) or '-'}")
-    captions = "no (--no-captions)" if args.no_captions else (assets.srt.name if assets.srt else "none found")
+    captions = "no: published without captions (--no-captions, recorded in the project)" if args.no_captions \
+        else (assets.srt.name if assets.srt else "none found")
     thumb = "no (--no-thumbnail)" if args.no_thumbnail else (assets.thumbnail.name if assets.thumbnail else "none found")
     print(f"Captions:    {captions}")
     print(f"Thumbnail:   {thumb}")
     print(f"Made for kids: no   Notify subscribers: no   Synthetic media: {'yes' if meta.contains_synthetic_media else 'no'}")
 
 
-def _report(result: Any, as_json: bool) -> None:
+def _report(result: Any, as_json: bool, waived: dict | None = None) -> None:
     if as_json:
         emit_json({"ok": True, "video_id": result.video_id, "url": result.url, "studio_url": result.studio_url,
                    "title": result.title, "privacy_requested": result.privacy_requested,
                    "privacy_status": result.privacy_status, "upload_status": result.upload_status,
                    "captions": result.captions, "thumbnail": result.thumbnail, "complete": result.complete,
                    "warnings": list(result.warnings), "size": result.size, "bytes_sent": result.bytes_sent,
-                   "resumed_from": result.resumed_from, "already_uploaded": result.already_uploaded})
+                   "resumed_from": result.resumed_from, "already_uploaded": result.already_uploaded,
+                   "captions_waived": waived})
         return
     verb = "Already on YouTube" if result.already_uploaded else "Uploaded"
     print(f"{verb}: {result.url} ({result.privacy_status or result.privacy_requested})")
@@ -159,6 +172,9 @@ def _report(result: Any, as_json: bool) -> None:
     if result.resumed_from:
         print(f"Resumed from {result.resumed_from / 1e6:.1f} MB already on YouTube.")
     print(f"Captions: {result.captions}. Thumbnail: {result.thumbnail}.")
+    if waived:
+        print(f"Published without captions by choice: {waived.get('by')} at {waived.get('at')} (recorded in the "
+              "project).")
     for warning in result.warnings:
         print(f"warning: {warning}")
 

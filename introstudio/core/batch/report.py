@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from introstudio.core.batch.tasks import ItemResult
+from introstudio.core.batch.tasks import ItemResult, StepResult
 from introstudio.core.project.atomic import atomic_write_bytes, atomic_write_text
 from introstudio.core.project.store import ProjectFolder
 
@@ -77,9 +77,15 @@ def _row(r: ItemResult) -> dict[str, Any]:
         "script_match": _round(r.script_match, 3), "loudness_lufs": _round(r.loudness_lufs, 1),
         "true_peak": _round(r.true_peak, 1), "video": r.video, "srt": r.srt, "vtt": r.vtt,
         "thumbnail": r.thumbnail, "published_url": r.published_url, "error": r.error, "hint": r.hint,
-        "steps": "; ".join(f"{s.step} {s.status}" for s in r.steps), "seconds_taken": _round(r.seconds, 1),
+        "steps": "; ".join(step_text(s) for s in r.steps), "seconds_taken": _round(r.seconds, 1),
         "attempt": r.attempt, "worker": r.worker, "finished_at": r.finished_at, "folder": r.folder,
     }
+
+
+def step_text(s: StepResult) -> str:
+    """'render done'; a skipped publish says why ('publish skipped (the export has no captions; ...)')."""
+    return f"{s.step} {s.status}" + (f" ({s.message})" if s.step == "publish" and s.status == "skipped" and
+                                     s.message else "")
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -153,7 +159,7 @@ def _html_row(r: ItemResult, folder: Path) -> str:
     elif r.published_url:
         last = f'<a href="{e(r.published_url)}">{e(r.published_url)}</a>'
     else:
-        last = e("; ".join(f"{s.step} {s.status}" for s in r.steps))
+        last = e("; ".join(step_text(s) for s in r.steps))
     project = f'<a href="{_href(r.folder, folder)}">{e(r.name)}</a>'
     return (f'<tr class="{e(r.status)}"><td>{thumb}</td><td>{project}</td><td class="status">{e(r.status)}'
             f"{f'<br><small>attempt {r.attempt}</small>' if r.attempt > 1 else ''}</td><td>{duration}</td>"

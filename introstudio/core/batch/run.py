@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from introstudio.core.batch.report import ReportInfo, write_report
+from introstudio.core.batch.report import ReportInfo, step_text, write_report
 from introstudio.core.batch.scheduler import DEFAULT_RETRIES, Backend, make_backend, schedule
 from introstudio.core.batch.tasks import (
     DONE,
@@ -77,7 +77,7 @@ def item_line(item: ItemResult, will_retry: bool = False) -> str:
     if item.status == FAILED:
         line = f"FAILED  {item.name}: {item.error}" + (f" (hint: {item.hint})" if item.hint else "")
         return line + (" - will retry" if will_retry else "")
-    parts = [f"{s.step} {s.status}" for s in item.steps if s.status != NOT_RUN]
+    parts = [step_text(s) for s in item.steps if s.status != NOT_RUN]
     if item.duration is not None:
         parts.append(f"{int(item.duration // 60)}:{int(round(item.duration % 60)):02d}")
     if item.loudness_lufs is not None:
@@ -199,6 +199,7 @@ def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> Item
     if item.status == FAILED:
         return replace(item, steps=(*item.steps, StepResult("publish", NOT_RUN, message="not run: an earlier "
                                                                                         "step failed")))
+    from introstudio.core.publish.safeguards import CaptionsMissingError
     from introstudio.core.publish.upload import hash_file
 
     started = time.monotonic()
@@ -218,6 +219,10 @@ def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> Item
                 url = f"https://youtu.be/{pf.project.publish.video_id}"
     except (Cancelled, KeyboardInterrupt):
         raise
+    except CaptionsMissingError as exc:  # nothing was sent: an uncaptioned video waits for captions or a choice
+        step = StepResult("publish", SKIPPED, time.monotonic() - started,
+                          "the export has no captions: make them, or run the batch with --no-captions to publish "
+                          "without", exc.hint.replace("pass --no-captions", "run the batch with --no-captions"))
     except IntroStudioError as exc:
         step = StepResult("publish", FAILED, time.monotonic() - started, exc.message, exc.hint)
     except Exception as exc:  # a bug: keep it in this item

@@ -28,6 +28,7 @@ from introstudio.core.publish.errors import (
 from introstudio.core.publish.metadata import VideoMetadata, build_metadata, load_templates
 from introstudio.core.publish.quota import PublishQueue, QuotaLedger
 from introstudio.core.publish.retry import Kind, RetryPolicy, classify
+from introstudio.core.publish.safeguards import check_caption_rule, hold_publish_lock, record_waiver, waiver_covers
 from introstudio.core.publish.upload import DEFAULT_CHUNK_SIZE, hash_file, upload_video
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,16 @@ Connect = Callable[[Sequence[str]], YouTubeApi]
 class PublishOptions:
     """Choices for one publish; the defaults upload the latest export with captions and thumbnail."""
 
-    captions: bool = True
+    captions: bool = True  # upload the caption track; False = publish without captions (a recorded choice)
+    allow_uncaptioned: bool = False  # publish an export that has no captions (a recorded choice); others keep theirs
     thumbnail: bool = True
     video: str | None = None  # a particular export; None = the latest
     new_video: bool = False  # upload again although the project already has a video
     contains_synthetic_media: bool | None = None
     brand_kit: str | None = None  # the organisation's kit, when the project names none
     chunk_size: int = DEFAULT_CHUNK_SIZE
+    actor: str = "IntroStudio"  # who publishes ("introstudio publish", "the app"): busy messages, the records
+    lock_wait: float = 0.0  # seconds to wait for another publisher of this project before refusing
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class PublishResult:
     privacy_requested: str
     privacy_status: str
     upload_status: str
-    captions: str  # "uploaded", "already uploaded", "none", or why not
+    captions: str  # "uploaded", "already uploaded", "none", "waived" (published without, by choice), or why not
     thumbnail: str  # "set", "already set", "none", or why not
     warnings: tuple[str, ...]
     size: int
@@ -83,7 +87,7 @@ class PublishResult:
 
     @property
     def complete(self) -> bool:
-        return self.captions in ("uploaded", "already uploaded", "none") and \
+        return self.captions in ("uploaded", "already uploaded", "none", "waived") and \
             self.thumbnail in ("set", "already set", "none")
 
 
@@ -109,14 +113,13 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
         raise ConfirmationRequiredError("Nothing was uploaded: publishing to YouTube needs an explicit confirmation.",
                                         "Answer yes at the prompt, or pass --yes.")
     assets = find_assets(pf, options.video)
-    from introstudio.core.render.records import recorded_export, verify_recorded
-
-    verify_recorded(pf, recorded_export(pf, assets.video))  # still the very file that was checked and recorded
     templates = load_templates(pf.project.design.brand_kit or options.brand_kit)
     meta = build_metadata(pf.project, templates, privacy, options.contains_synthetic_media)
     if meta.privacy == "public" and not public_confirmed:
         raise ConfirmationRequiredError("Nothing was uploaded: making a video public needs a second confirmation.",
                                         "Confirm at the second prompt, or pass --confirm-public.")
+    chosen = not options.captions or (options.allow_uncaptioned and assets.srt is None)
+    check_caption_rule(pf, assets, chosen)  # no captions: refused unless chosen, before anything is sent
     if options.captions and assets.srt is not None:
         check_captions(assets.srt)
     warnings: list[str] = []
@@ -126,14 +129,34 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
         warnings += found
     yield Progress(0.0, "Checking the video file")
     sha = yield from scaled(hash_file(assets.video), 0.0, 0.05)
+    seen_id = pf.project.publish.video_id  # before waiting: another publisher may publish meanwhile
+    lock = yield from hold_publish_lock(pf, f"{options.actor} (uploading to YouTube)", options.lock_wait)
+    try:
+        return (yield from _publish_held(pf, assets, meta, sha, seen_id, chosen, warnings, thumb_mime, connect,
+                                         ledger, queue, options))
+    finally:
+        lock.release()
 
+
+def _publish_held(pf: ProjectFolder, assets: PublishAssets, meta: VideoMetadata, sha: str, seen_id: str | None,
+                  chosen: bool, warnings: list[str], thumb_mime: str, connect: Connect, ledger: QuotaLedger | None,
+                  queue: PublishQueue | None, options: PublishOptions) -> Job[PublishResult]:
+    """The upload proper, under the publish lock, from project.json as it is now (re-read: never two videos)."""
+    pf.reload()  # what a publisher that held the lock before this one recorded: its video, or its session
+    waived = check_caption_rule(pf, assets, chosen, sha)  # a choice recorded for other bytes does not count
+    if waived and not waiver_covers(pf, assets, sha):
+        record_waiver(pf, assets, sha, options.actor)
+        pf.save()
     publish = pf.project.publish
     state: dict[str, Any] = dict(publish.upload or {})
     done_id = state.get("video_id") if state.get("sha256") == sha else None
-    if publish.video_id and not done_id and not options.new_video:
+    new_video = options.new_video
+    if new_video and done_id and publish.video_id != seen_id:
+        new_video = False  # another publisher made the new video of this export while this one waited
+    if publish.video_id and not done_id and not new_video:
         raise PublishError(f"This project was already published as video {publish.video_id}, from another export.",
                            "Pass --new-video to upload this export as another video.")
-    if options.new_video and publish.video_id:
+    if new_video and publish.video_id:
         state, done_id = {}, None
     want_captions = options.captions and assets.srt is not None and not state.get("captions_done")
     want_thumb = bool(thumb_mime) and not state.get("thumbnail_done")
@@ -152,7 +175,7 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
 
     def save_state(new: dict[str, Any]) -> None:  # the privacy and title a session began with stay recorded
         pf.project.publish.upload = {"privacy": meta.privacy, "title": meta.title, **new}
-        pf.project.publish.video_id = new.get("video_id") or (None if options.new_video else publish.video_id)
+        pf.project.publish.video_id = new.get("video_id") or (None if new_video else publish.video_id)
         pf.save()
 
     outcome = None
@@ -166,7 +189,7 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
     state = dict(pf.project.publish.upload or {})
     yield Progress(0.9, "Checking the video on YouTube")
     video: dict[str, Any] = {}
-    captions, thumbnail = "none", "none"
+    captions, thumbnail = ("waived" if waived else "none"), "none"
     try:
         video = yield from _read_back(api, done_id, meta, warnings)
         if assets.srt is not None and options.captions:
@@ -185,6 +208,8 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
         captions = captions if captions != "none" or not assets.srt else "waiting for quota"
         thumbnail = thumbnail if thumbnail != "none" or not thumb_mime else "waiting for quota"
     state["finished_at"] = now_iso()
+    if state.get("captions_done"):
+        pf.project.publish.captions_waived = None  # the video has its captions now: nothing is waived
     save_state(state)
     if queue is not None and not any(s == "waiting for quota" for s in (captions, thumbnail)):
         queue.remove(pf.folder)
