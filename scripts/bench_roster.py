@@ -54,16 +54,26 @@ def make_roster(path: Path, rows: int, hostile: bool) -> None:
 
 
 def child(roster: Path, into: Path, dry_run: bool) -> None:
-    """Run one import in this process and print its figures as JSON."""
-    import resource
+    """Run one import in this process and print its figures as JSON (peak: resident set, or on Windows
+    Python's own allocations as tracemalloc counts them)."""
+    import tracemalloc
 
     from introstudio.core.batch.create import import_roster
     from introstudio.core.jobs import run_job
 
+    try:
+        import resource
+    except ImportError:
+        resource = None
+        tracemalloc.start()
     start = time.perf_counter()
     result = run_job(import_roster(roster, into, skip_bad_rows=True, dry_run=dry_run))
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if resource is not None:
+        scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 1024
+    else:
+        peak_kb = tracemalloc.get_traced_memory()[1] / 1024
     warned = sum(1 for p in result.projects if p.warnings)
     print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "projects": len(result.projects),
                       "skipped": len(result.skipped), "warned": warned}))
