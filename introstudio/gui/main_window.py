@@ -23,6 +23,7 @@ from introstudio.core.project.store import ProjectFolder
 from introstudio.core.session import Session
 from introstudio.core.settings import Settings
 from introstudio.gui import errors
+from introstudio.gui.external_changes import APP, ExternalChanges
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages import build_pages
 from introstudio.gui.pages.base import Page
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.pages: dict[str, Page] = {p.name: p for p in build_pages(paths, settings)}
         self.history = UndoHistory(self._undone, lambda exc: errors.show_error(self, exc), self)
+        self.external = ExternalChanges(self)  # takes in what another IntroStudio saves to the open project
         self.steps = StepList([(p.name, p.title) for p in self.pages.values()])
         self.steps.stepChosen.connect(self.show_page)
         self.stack = QStackedWidget()
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             self.stack.addWidget(page)
             page.changed.connect(self._page_saved)
+            page.merged.connect(lambda parts: self.external.came_in(parts))
             page.editMade.connect(lambda label, part, merge, name=page.name:
                                   self.history.record(name, label, part, merge or None))
         self.back_button = QPushButton("← &Back")
@@ -111,7 +114,9 @@ class MainWindow(QMainWindow):
         """Show `pf`, on `page` or on the first step that is not done yet."""
         self._leave_current()
         self.pf = pf
+        pf.what = APP
         self.history.reset(pf)
+        self.external.watch(pf)
         self.steps.setEnabled(True)
         self.setWindowTitle(f"IntroStudio · {pf.project.clinician.name or pf.folder.name}")
         self.project_label.setText(f"Project: {pf.folder}")
@@ -182,6 +187,7 @@ class MainWindow(QMainWindow):
             page.flush()
         self.pf = None
         self.history.reset(None)
+        self.external.watch(None)
         self.setWindowTitle("IntroStudio")
         self.project_label.setText("")
         self.session.closed()  # closed on purpose: the next start shows the start panel, not this project
@@ -285,9 +291,11 @@ class MainWindow(QMainWindow):
         """A page saved the project: remember it as the state the next edit is undone to."""
         self.history.sync()
         self.update_steps()
+        self.external.saved()
 
     def _undone(self, page: str) -> None:
         """An undo or redo changed the project: show the page the edit was made on, as it is now."""
+        self.external.came_in(self.history.came_in)
         self.update_steps()
         if self.pf is None:
             return
@@ -388,6 +396,7 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.flush()
         Operation.cancel_all()
+        self.external.watch(None)
         from introstudio.gui.widgets.player import Player
 
         for player in self.findChildren(Player):

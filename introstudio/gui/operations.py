@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 import shiboken6
@@ -101,6 +102,7 @@ class Operation(QObject):
         self.error: BaseException | None = None
         self.started_at = 0.0
         self._orphaned = False
+        self.writes: Path | None = None  # the project folder the job saves itself (see `writing`)
 
     # --- building ----------------------------------------------------------------------------------
     def on_success(self, callback: Callable[[Any], None]) -> Operation:
@@ -116,6 +118,14 @@ class Operation(QObject):
     def on_finished(self, callback: Callable[[], None]) -> Operation:
         """Call `callback()` after success or failure."""
         self._done.append(callback)
+        return self
+
+    def writing(self, folder: Path) -> Operation:
+        """Mark the job as saving the project in `folder` itself (on its own ProjectFolder, under the lock).
+
+        The window then knows that changes to that project.json while the job runs are its own.
+        """
+        self.writes = Path(folder)
         return self
 
     def with_progress(self, panel: Any) -> Operation:
@@ -158,6 +168,11 @@ class Operation(QObject):
     @classmethod
     def running_operations(cls) -> list[Operation]:
         return list(cls._live)
+
+    @classmethod
+    def writing_to(cls, folder: Path) -> bool:
+        """Whether a running operation saves the project in `folder` itself."""
+        return any(op.writes == Path(folder) for op in cls._live)
 
     @classmethod
     def cancel_all(cls, timeout_ms: int = 15000) -> None:

@@ -12,11 +12,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from introstudio.core.project import history
 from introstudio.core.project.store import ProjectFolder
+from introstudio.gui.external_changes import changed_parts
 
 log = logging.getLogger("introstudio.gui")
 
@@ -63,13 +64,31 @@ class UndoHistory(QObject):
         self.stack.setUndoLimit(200)
         self.pf: ProjectFolder | None = None
         self._known: dict[str, Any] = {}  # part -> value after the last recorded edit (or when first seen)
+        self._edited: set[str] = set()  # the parts the commands on the stack change
         self._on_applied, self._on_error = on_applied, on_error
+        self.came_in: list[str] = []  # what the last undo/redo's save merged in from elsewhere
+
+    def take_in(self) -> list[str]:
+        """Changes saved elsewhere came in: remember them; returns the parts they changed.
+
+        An undo step of a part that changed elsewhere would put back our old value over theirs, so when
+        such a step is on the stack the history is cleared (after the current undo/redo, if any, returns).
+        """
+        old = dict(self._known)
+        self.sync()
+        changed = [p for p in set(old) | set(self._known) if old.get(p) != self._known.get(p)]
+        if self._edited & set(changed):
+            log.info("undo history cleared: %s changed elsewhere", ", ".join(sorted(self._edited & set(changed))))
+            self._edited = set()
+            QTimer.singleShot(0, self.stack.clear)
+        return changed
 
     def reset(self, pf: ProjectFolder | None) -> None:
         """A project was opened (or closed): forget the other project's edits."""
         self.stack.clear()
         self.pf = pf
         self._known = {}
+        self._edited = set()
         if pf is not None:
             self.sync()
 
@@ -93,6 +112,7 @@ class UndoHistory(QObject):
         self._known[part] = after
         if after == before:
             return False
+        self._edited.add(part)
         self.stack.push(PartEdit(self, page, label, part, before, after, merge))
         return True
 
@@ -101,9 +121,13 @@ class UndoHistory(QObject):
             return
         history.restore(self.pf.project, command.part, value)
         self._known[command.part] = history.snapshot(self.pf.project, command.part)
+        before = self.pf.project.to_dict()
+        self.came_in = []
         try:
             history.save_part(self.pf, command.part)
-        except Exception as exc:  # a full disk: the change stays in memory and on screen; say so
+        except Exception as exc:  # a full disk, a busy lock: the change stays in memory and on screen; say so
             log.warning("saving after undo/redo failed: %s", exc)
             self._on_error(exc)
+        else:  # the save merged in what others saved meanwhile
+            self.came_in = changed_parts(before, self.pf.project.to_dict())
         self._on_applied(command.page)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from introstudio.core.project.store import ProjectFolder
 from introstudio.gui import errors
+from introstudio.gui.external_changes import changed_parts
 
 log = logging.getLogger("introstudio.gui")
 
@@ -30,12 +31,14 @@ class Page(QWidget):
 
     changed = Signal()  # the project changed and was saved: the window re-checks the steps
     editMade = Signal(str, str, str)  # label, project part (core/project/history), merge key ('' = none)
+    merged = Signal(list)  # a save merged in what others saved meanwhile: the parts that came in
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"page-{self.name}")
         self.setAccessibleName(f"{self.title} page")
         self.pf: ProjectFolder | None = None
+        self.unsaved = False  # the last save failed (a busy lock, a full disk): the edit waits in memory
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -107,17 +110,22 @@ class Page(QWidget):
             self._save_timer.start()
 
     def flush(self) -> None:
-        """Write a pending autosave now."""
-        if self._save_timer.isActive():
+        """Write a pending autosave (or one that failed) now."""
+        if self._save_timer.isActive() or self.unsaved:
             self._save_timer.stop()
             self.save_now()
 
     def save_now(self) -> None:
         if self.pf is None:
             return
+        before = self.pf.project.to_dict()
         try:
-            self.pf.save()
-        except Exception as exc:  # a full disk or a newer project format: say so, keep the edits in memory
+            took_theirs = self.pf.save()
+        except Exception as exc:  # a busy lock, a full disk, a newer format: say so, keep the edits in memory
+            self.unsaved = True
             errors.show_error(self, exc)
             return
+        self.unsaved = False
+        if took_theirs:
+            self.merged.emit(changed_parts(before, self.pf.project.to_dict()))
         self.changed.emit()

@@ -156,7 +156,7 @@ class ExportPage(Page):
         # In a child process: drawing the cards and probing media hold Python's lock and would freeze the UI.
         self.operation = (Operation(self, lambda: in_subprocess(EXPORT_JOB, preset, detached=(folder, snapshot)),
                                     f"Exporting ({preset})")
-                          .on_success(lambda outcome: self._exported(pf, outcome))
+                          .on_success(lambda outcome: self._exported(pf, outcome, snapshot))
                           .on_finished(self._finished)
                           .with_progress(self.panel)
                           .run())
@@ -169,19 +169,22 @@ class ExportPage(Page):
             folder.mkdir(exist_ok=True)
             Ask.open_folder(folder)
 
-    def _exported(self, pf: ProjectFolder, outcome: Any) -> None:
+    def _exported(self, pf: ProjectFolder, outcome: Any, snapshot: dict[str, Any]) -> None:
         """Record the export in its project (the child's copy was never saved) and say where it is."""
         result = outcome.result
         if result is None or outcome.project is None:
             return
-        pf.project.exports = list(outcome.project.exports)
-        pf.save()
+        # Only what the child added: export records saved meanwhile by others (a batch) stay.
+        new = [e for e in outcome.project.exports if e not in snapshot.get("exports", [])]
+        files = {e.get("file") for e in new}
+        pf.project.exports = [e for e in pf.project.exports if e.get("file") not in files] + new
         if pf is not self.pf:
+            pf.save()
             return
+        self.save_now()  # merged with others' changes; a busy lock is reported and the record kept in memory
         video = Path(result.video)
         self.result.setText(f"Finished: {video.name} ({format_duration(result.duration)} long, made in "
                             f"{format_duration(result.seconds_taken)}). It is in {video.parent}.")
-        self.changed.emit()
 
     def _finished(self) -> None:
         self._update_buttons()

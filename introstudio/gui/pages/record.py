@@ -39,6 +39,7 @@ from introstudio.core.project.store import ProjectFolder
 from introstudio.core.script.reading import format_duration
 from introstudio.core.settings import Settings
 from introstudio.gui import errors
+from introstudio.gui.external_changes import taken_in, worker_folder
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.recorder import Recorder
@@ -262,17 +263,20 @@ class RecordPage(Page):
     def _recorded(self, raw: Path) -> None:
         trim = max(self._preroll - PREROLL_KEEP, 0.0) if self._preroll else 0.0
         self._save(raw, lambda pf: save_recording(pf, raw, trim_in=trim), "Saving the take",
-                   lambda take: self._saved([take], []))
+                   lambda pf, take: self._saved(taken_in(pf, [take]), []))
 
     def _recover(self, raws: list[Path]) -> None:
         self.status_label.setText("Recovering a recording that was interrupted…")
         self._save(raws[0], lambda pf: recover_recordings(pf, raws), "Recovering interrupted recordings",
-                   lambda result: self._saved(*result, recovered=True), extra=raws[1:])
+                   lambda pf, result: self._saved(taken_in(pf, result[0]), result[1], recovered=True),
+                   extra=raws[1:])
 
     def _save(self, raw: Path, job, label: str, done, extra: list[Path] | None = None) -> None:
+        """Run `job` on the worker's own project object (saved under the lock); `done(pf, result)` takes it in."""
         pf = self.pf
         if pf is None:
             return
+        folder = pf.folder
         paths = [raw, *(extra or [])]
         self._busy.update(paths)
 
@@ -283,7 +287,8 @@ class RecordPage(Page):
                     self.recorder.release(p)
             self._update_controls()
 
-        op = Operation(self, lambda: job(pf), label).on_success(done).on_finished(finished)
+        op = (Operation(self, lambda: job(worker_folder(folder, "saving a take")), label).writing(folder)
+              .on_success(lambda result: done(pf, result)).on_finished(finished))
         op.on_failure(lambda _exc: self.status_label.setText("The take could not be saved; see the message."))
         op.progress.connect(lambda step: self.status_label.setText(step.message))
         op.run()

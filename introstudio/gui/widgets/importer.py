@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from introstudio.core.project.store import ProjectFolder
+from introstudio.gui.external_changes import taken_in, worker_folder
 from introstudio.gui.operations import Operation
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.progress import ProgressPanel
@@ -51,10 +52,15 @@ class ImportButton(QPushButton):
 
         pf = self.pf
         assert pf is not None
+        folder = pf.folder
         self.setEnabled(False)
         label = f"Importing {files[0].name}" if len(files) == 1 else f"Importing {len(files)} files"
-        self.operation = (Operation(self, lambda: import_takes(pf, files), label)
-                          .on_success(self.imported.emit)
+        # The job saves each take on a project object of its own (under the project lock, merging), never on
+        # the window's, which the UI thread edits; the window's takes the new takes in when the job ends.
+        self.operation = (Operation(self, lambda: import_takes(worker_folder(folder, "importing footage"), files),
+                                    label)
+                          .writing(folder)
+                          .on_success(lambda takes: self.imported.emit(taken_in(pf, takes)))
                           .on_finished(lambda: self.setEnabled(self.pf is not None))
                           .with_progress(self.panel)
                           .run())
