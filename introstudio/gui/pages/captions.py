@@ -170,11 +170,13 @@ class CaptionsPage(Page):
 
         try:
             store_track(self.pf, self.track)
-        except Exception as exc:
+        except Exception as exc:  # a busy lock, a full disk: the edit stays in memory, saved at the next save
             from introstudio.gui import errors
 
+            self.unsaved = True
             errors.show_error(self, exc)
             return
+        self.unsaved = False
         self.changed.emit()
 
     # --- behaviour ----------------------------------------------------------------------------------
