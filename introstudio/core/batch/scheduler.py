@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from introstudio.core.batch.tasks import FAILED, ItemResult, TaskOptions, process_project
 from introstudio.core.errors import UserError
-from introstudio.core.processes import WORKER_EXIT_GRACE, ask_to_stop, become_worker, stop
+from introstudio.core.processes import WORKER_EXIT_GRACE, WorkerStopped, ask_to_stop, become_worker, stop
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,16 @@ def _worker_init(log_file: str | None = None) -> None:
         setup_logging(Path(log_file))
 
 
+def _run_item(folder: str, options: TaskOptions) -> ItemResult:
+    """In a worker: one item. Once a stop request has unwound the item, the worker ends at once: its
+    result has nowhere to go, and the pool's loop would otherwise wait for more work."""
+    try:
+        return process_project(folder, options)
+    except WorkerStopped as stopped:
+        logging.shutdown()
+        os._exit(stopped.code if isinstance(stopped.code, int) else 1)
+
+
 class LocalBackend:
     """A ProcessPoolExecutor with the spawn start method (never fork: a GUI parent may run Qt threads)."""
 
@@ -107,10 +117,10 @@ class LocalBackend:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            future = self._executor().submit(process_project, folder, options)
+            future = self._executor().submit(_run_item, folder, options)
         except BrokenProcessPool:
             self._replace_pool(self._pool)
-            future = self._executor().submit(process_project, folder, options)
+            future = self._executor().submit(_run_item, folder, options)
         self._origin[future] = self._pool
         return future
 
