@@ -51,7 +51,7 @@ from introstudio.core.render.plan import (
     plan_render,
     shift_cues,
 )
-from introstudio.core.render.presets import Preset, get_preset
+from introstudio.core.render.presets import get_preset
 from introstudio.core.render.records import (
     ExportRecord,
     export_path,
@@ -121,16 +121,6 @@ def sweep_work_dirs(root: Path | None = None) -> list[Path]:
     return removed
 
 
-def partial_path(out: Path, tag: str) -> Path:
-    """Where one run writes the video before it is checked and moved over `out` (see outputs.staged_path)."""
-    return staged_path(out, tag)
-
-
-def default_output(pf: ProjectFolder, preset: Preset) -> Path:
-    """The project's export file for `preset` (the one naming rule: records.export_path)."""
-    return export_path(pf, preset.name)
-
-
 def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: str | os.PathLike[str] | None = None,
                    burn_captions: bool | None = None) -> Job[ExportResult]:
     """Export the project's current take with the preset (default: the project's design preset).
@@ -144,7 +134,7 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
 
     started = time.monotonic()
     preset = get_preset(preset_name or pf.project.design.preset)
-    out = _check_output(Path(out_path) if out_path else default_output(pf, preset), pf)
+    out = _check_output(Path(out_path) if out_path else export_path(pf, preset.name), pf)
     burn = pf.project.design.burn_captions if burn_captions is None else bool(burn_captions)
     take = pf.project.current_take()
     if take is None:
@@ -159,7 +149,7 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
     with output_lock(out, f"an export of {pf.folder.name} ({preset.name})"):
         sweep_staged(out)
         tag = run_tag()
-        partial = partial_path(out, tag)
+        partial = staged_path(out, tag)
         work = new_work_dir()
         try:
             plan = plan_render(pf, preset, partial, burn, work, info=info)
