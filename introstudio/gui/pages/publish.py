@@ -26,6 +26,10 @@ PUBLISH_MODULE = "introstudio.core.publish.publish"
 NOT_YET = ("Publishing to YouTube arrives with the YouTube feature; this version cannot upload yet.\n\n"
            "Until then, upload the exported video yourself (it is in the project's exports folder, with "
            "its .srt captions and a thumbnail beside it), and add the captions file in YouTube Studio.")
+NO_CAPTIONS_NOTE = ("The export has no captions, so it will not be uploaded as it is: make captions on the Captions "
+                    "step and export again, or tick “Publish without captions” below (the choice is recorded).")
+CAPTIONS_WAIVED = "none (published without captions, by choice; recorded in the project)"
+APP_LOCK_WAIT = 600.0  # seconds the app waits (with Cancel) for someone else's upload of this project
 
 
 def publish_available() -> bool:
@@ -49,7 +53,20 @@ def upload_preview(pf: ProjectFolder, settings: Settings) -> tuple[Any, Any]:
     return find_assets(pf), build_metadata(pf.project, load_templates(kit), None, None)
 
 
-def publish_job(pf: ProjectFolder, paths: AppPaths, settings: Settings, public_confirmed: bool) -> Job[Any]:
+def export_has_captions(pf: ProjectFolder) -> bool:
+    """Whether the latest export has captions (or a recorded choice to publish it without); True when unknown."""
+    from introstudio.core.publish.assets import find_assets
+    from introstudio.core.publish.safeguards import waiver_covers
+
+    try:
+        assets = find_assets(pf)
+        return assets.srt is not None or waiver_covers(pf, assets)
+    except (IntroStudioError, OSError):  # no export, or it is missing: the note and the upload say so
+        return True
+
+
+def publish_job(pf: ProjectFolder, paths: AppPaths, settings: Settings, public_confirmed: bool,
+                without_captions: bool = False) -> Job[Any]:
     """The core publish job with the same sign-in, quota ledger and queue as `introstudio publish`."""
     from introstudio.core.publish.client import api_config_from
     from introstudio.core.publish.publish import PublishOptions, connector, publish_project
@@ -62,7 +79,8 @@ def publish_job(pf: ProjectFolder, paths: AppPaths, settings: Settings, public_c
     return publish_project(pf, None, confirmed=True, public_confirmed=public_confirmed,
                            connect=connector(config, paths.config_dir / "youtube-token.json", ledger),
                            ledger=ledger, queue=PublishQueue(folder / "queue.json"),
-                           options=PublishOptions(brand_kit=kit))
+                           options=PublishOptions(brand_kit=kit, allow_uncaptioned=without_captions,
+                                                  actor="the IntroStudio app", lock_wait=APP_LOCK_WAIT))
 
 
 class PublishPage(Page):
@@ -85,6 +103,8 @@ class PublishPage(Page):
         self.form = MetadataForm()
         self.form.setVisible(self.available)
         self.form.fieldEdited.connect(self._metadata_edited)
+        self.form.captionsChoiceChanged.connect(lambda _on: self._show_metadata())
+        self._has_captions = True
         self.body.addWidget(self.form)
         self._templates: Any = None
         self.upload_button = QPushButton("&Upload to YouTube…")
@@ -110,6 +130,8 @@ class PublishPage(Page):
         if not self.available:
             return
         self._templates = None  # the brand kit may have changed on the Look step
+        self._has_captions = export_has_captions(pf)
+        self.form.show_captions(self._has_captions)
         self._show_metadata(full=True)
         publish = pf.project.publish
         if publish.video_id:
@@ -117,6 +139,8 @@ class PublishPage(Page):
                               "video only if the export changed.")
         elif not pf.project.exports:
             self.note.setText("Export the video first (previous step); then upload it here.")
+        elif not self._has_captions:
+            self.note.setText(NO_CAPTIONS_NOTE)
         else:
             self.note.setText(f"Ready to upload the latest export as a {publish.privacy} video. You will be asked "
                               "to confirm, and to sign in to YouTube the first time.")
@@ -145,7 +169,9 @@ class PublishPage(Page):
             self.form.show_values(self.pf.project.publish, meta, defaults, problems)
         else:
             self.form.show_check(meta, problems)
-        self.upload_button.setEnabled(bool(self.pf.project.exports) and not problems and not self._busy())
+        captions_ok = self._has_captions or self.form.no_captions.isChecked()  # or an explicit choice
+        self.upload_button.setEnabled(bool(self.pf.project.exports) and not problems and captions_ok
+                                      and not self._busy())
         self.form.setEnabled(not self._busy())  # what is being sent stays what is shown
 
     def _metadata_edited(self, label: str, field: str) -> None:
@@ -169,7 +195,9 @@ class PublishPage(Page):
         except IntroStudioError as exc:
             errors.show_error(self, exc)
             return None
-        captions = assets.srt.name if assets.srt else "none"
+        without = assets.srt is None and self.form.no_captions.isChecked()
+        captions = assets.srt.name if assets.srt else \
+            "none: published without captions, by your choice (recorded in the project)" if without else "none"
         if not Ask.confirm(self, "Upload to YouTube?",
                            f"Upload “{meta.title}” as a {meta.privacy} video?\n\nVideo: {assets.video.name}\n"
                            f"Captions: {captions}", yes="Upload"):
@@ -182,7 +210,8 @@ class PublishPage(Page):
         pf, paths, settings = self.pf, self.paths, self.settings
         self.upload_button.setEnabled(False)
         self.form.setEnabled(False)
-        self.operation = (Operation(self, lambda: publish_job(pf, paths, settings, public_ok), "Uploading to YouTube")
+        self.operation = (Operation(self, lambda: publish_job(pf, paths, settings, public_ok, without),
+                                    "Uploading to YouTube")
                           .on_success(self._published)
                           .on_finished(lambda: self.refresh(pf))
                           .with_progress(self.panel)
@@ -192,7 +221,8 @@ class PublishPage(Page):
     def _published(self, result: Any) -> None:
         lines = [f"On YouTube: {result.url} ({result.privacy_status or result.privacy_requested}).",
                  f"Review it in YouTube Studio: {result.studio_url}",
-                 f"Captions: {result.captions}. Thumbnail: {result.thumbnail}."]
+                 f"Captions: {CAPTIONS_WAIVED if result.captions == 'waived' else result.captions}. "
+                 f"Thumbnail: {result.thumbnail}."]
         lines += [f"⚠ {w}" for w in result.warnings]
         self.result.setText("\n".join(lines))
         self.changed.emit()

@@ -29,6 +29,7 @@ from introstudio.core.publish.metadata import (
     VideoMetadata,
     tags_length,
 )
+from introstudio.core.publish.safeguards import NO_CAPTIONS_CHOICE
 
 VISIBILITY = (("private", "Private: only you, until it is approved"),
               ("unlisted", "Unlisted: anyone with the link"),
@@ -45,6 +46,7 @@ class MetadataForm(QWidget):
     """Edits a project's `Publish` values; `fieldEdited(label, field)` after each change the user makes."""
 
     fieldEdited = Signal(str, str)
+    captionsChoiceChanged = Signal(bool)  # the "publish without captions" box was ticked or cleared
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +75,12 @@ class MetadataForm(QWidget):
         self.synthetic.setAccessibleName("Declare altered or synthetic media to YouTube")
         self.synthetic.toggled.connect(
             lambda on: self._set("contains_synthetic_media", on, "change the synthetic media declaration"))
+        self.no_captions = QCheckBox(NO_CAPTIONS_CHOICE)  # says what it means: shown only when there are none
+        self.no_captions.setObjectName("noCaptions")
+        self.no_captions.setAccessibleName("Publish without captions")
+        self.no_captions.setAccessibleDescription(NO_CAPTIONS_CHOICE)
+        self.no_captions.setVisible(False)
+        self.no_captions.toggled.connect(self.captionsChoiceChanged)
         self.counts = {name: QLabel() for name in ("title", "description", "tags")}
         for name, label in self.counts.items():
             label.setObjectName(f"count-{name}")
@@ -89,6 +97,7 @@ class MetadataForm(QWidget):
         who.setBuddy(self.privacy)
         form.addRow(who, self.privacy)
         form.addRow("", self.synthetic)
+        form.addRow("", self.no_captions)
         self.problems = QLabel()
         self.problems.setObjectName("metadataProblems")
         self.problems.setWordWrap(True)
@@ -118,6 +127,11 @@ class MetadataForm(QWidget):
         finally:
             self._filling = False
         self.show_check(meta, problems)
+
+    def show_captions(self, has_captions: bool) -> None:
+        """Offer the 'publish without captions' choice only when the export has none; it starts unticked."""
+        self.no_captions.setChecked(False)
+        self.no_captions.setVisible(not has_captions)
 
     def show_check(self, meta: VideoMetadata, problems: Sequence[MetadataError]) -> None:
         """Counters against YouTube's limits, and the rules broken, in words."""

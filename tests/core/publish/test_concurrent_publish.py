@@ -16,7 +16,7 @@ from introstudio.core.project import open_project
 from tests.fakes.publishing import CHUNK, TOKEN, assert_one_good_video
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-URL = re.compile(r"^(Uploaded|Already on YouTube): https://youtu\.be/(\S+) ", re.M)
+URL = re.compile(r"^(Uploaded|Already on YouTube): https://youtu\.be/(\S+) ", re.MULTILINE)
 
 
 def publisher(yt, ex, home, *extra: str) -> subprocess.Popen:
