@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from introstudio.core.errors import MediaError
+from introstudio.core.media.isobmff import index_problem, layout
 
 
 def require_file(path: Path) -> int:
@@ -92,8 +93,9 @@ def unreadable(path: Path, reason: str) -> MediaError:
     except OSError:
         head = b""
     convert = "Export or convert it to an MP4 (H.264) video, check it plays in a video player, then import that."
-    if _is_iso_media(head):
-        if _mp4_cut_off(path):
+    if is_iso_media(head):
+        shape = layout(path)
+        if shape.cut and not shape.has_index:
             return MediaError(
                 f'"{name}" is incomplete: the recording was cut off before it was finished, '
                 "so its index (the MP4 'moov' box) is missing and it cannot be played.",
@@ -101,6 +103,9 @@ def unreadable(path: Path, reason: str) -> MediaError:
                 "while writing it, remuxing cannot help because the index is missing; a repair tool such as "
                 "untrunc can sometimes rebuild it using another clip recorded on the same device.",
             )
+        problem = shape.problem or index_problem(path)
+        if problem:
+            return damaged_index(path, problem)
         return MediaError(f'"{name}" looks like an MP4/MOV video but is damaged ({reason}).', hint=convert)
     for magic, kind in _MAGIC:
         if head.lstrip().lower().startswith(magic):
@@ -126,25 +131,16 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _BOX_TYPES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid", b"moof", b"styp"}
 
 
-def _is_iso_media(head: bytes) -> bool:
+def is_iso_media(head: bytes) -> bool:
+    """Whether a file starting with `head` is an MP4/MOV (ISO base media) file."""
     return len(head) >= 8 and head[4:8] in _BOX_TYPES
 
 
-def _mp4_cut_off(path: Path) -> bool:
-    """True when an MP4/MOV's top-level boxes run past the end of the file or lack the moov index."""
-    end = path.stat().st_size
-    offset, seen = 0, set()
-    with open(path, "rb") as handle:
-        while offset + 8 <= end:
-            handle.seek(offset)
-            header = handle.read(16)
-            size, kind = int.from_bytes(header[:4], "big"), header[4:8]
-            if size == 1 and len(header) >= 16:
-                size = int.from_bytes(header[8:16], "big")
-            elif size == 0:
-                size = end - offset
-            if size < 8 or offset + size > end:
-                return True
-            seen.add(kind)
-            offset += size
-    return b"moov" not in seen
+def damaged_index(path: Path, problem: str) -> MediaError:
+    """An MP4/MOV whose index (moov box) is garbled: say so, rather than 'audio only' or 'not media'."""
+    return MediaError(
+        f'"{path.name}" is damaged: its index (the MP4/MOV \'moov\' box, which says where the picture and sound '
+        f"are) cannot be read ({problem}), so its video cannot be used.",
+        hint="Copy it again from the phone, camera or card; if this copy is the only one, a repair tool such as "
+        "untrunc can sometimes rebuild the index using another clip recorded on the same device.",
+    )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import re
 import unicodedata
 import uuid
 from pathlib import Path
 
-from introstudio.core.errors import MediaError
+from introstudio.core.errors import DiskError, MediaError, UserError, disk_error
 from introstudio.core.jobs import Job, Progress, run_job
 from introstudio.core.media.diagnose import require_file
 from introstudio.core.media.probe import MediaInfo, probe
@@ -18,12 +19,57 @@ MIN_SECONDS = 1.0
 LONG_SECONDS = 20 * 60
 _IMAGE_CODECS = {"png", "mjpeg", "jpegls", "bmp", "tiff", "webp", "gif", "apng", "jpeg2000", "jpegxl", "heif", "qoi"}
 _COPY_CHUNK = 8 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
-def check_importable(path: str | os.PathLike[str]) -> tuple[MediaInfo, list[str]]:
-    """Probe `path` and apply the import rules: MediaError if it cannot be footage, else warnings."""
+def check_importable(path: str | os.PathLike[str], scan_damage: bool = False) -> tuple[MediaInfo, list[str]]:
+    """Probe `path` and apply the import rules: MediaError if it cannot be footage, else warnings.
+
+    Quick (reads the index and a few packets). `scan_damage` also decodes the whole clip to find damage
+    inside it; an import does that through `check_importable_job`, which reports progress.
+    """
+    return run_job(check_importable_job(path, scan_damage=scan_damage))
+
+
+def check_importable_job(path: str | os.PathLike[str],
+                         scan_damage: bool = True) -> Job[tuple[MediaInfo, list[str]]]:
+    """`check_importable` as a job; by default it decodes every packet and warns where the clip is damaged."""
     info = probe(path)
-    return info, review(info)
+    video = info.video
+    if video is None or video.width <= 0 or video.height <= 0:
+        _refuse_damaged_index(Path(info.path))  # a garbled index makes video vanish or look like audio only
+    warnings = review(info)
+    if scan_damage:
+        from introstudio.core.media.damage import scan_damage as scan
+
+        damage = yield from scan(info.path, info.duration)
+        if damage is not None and damage.cut_at is not None and damage.cut_at < MIN_SECONDS:
+            raise MediaError(
+                f'"{Path(info.path).name}" is damaged: its index is there, but no picture or sound can be read '
+                "from it (the data it points to is missing or in the wrong place).",
+                hint="Copy it again from the phone, camera or card; a repair tool such as untrunc can sometimes "
+                "rebuild it using another clip recorded on the same device.",
+            )
+        if damage is not None:
+            log.info("%s: %s", info.path, damage)
+            warnings.insert(0, damage.warning(f'"{Path(info.path).name}"'))
+    return info, warnings
+
+
+def _refuse_damaged_index(path: Path) -> None:
+    """Raise the 'damaged index' MediaError when `path` is an MP4/MOV whose moov box is garbled."""
+    from introstudio.core.media.diagnose import damaged_index, is_iso_media
+    from introstudio.core.media.isobmff import index_problem
+
+    try:
+        with open(path, "rb") as handle:
+            if not is_iso_media(handle.read(16)):
+                return
+        problem = index_problem(path)
+    except OSError:
+        return
+    if problem:
+        raise damaged_index(path, problem)
 
 
 def review(info: MediaInfo) -> list[str]:
@@ -43,6 +89,13 @@ def review(info: MediaInfo) -> list[str]:
             f"{name} is audio only: it has no picture.",
             hint="IntroStudio needs video footage of the clinician speaking. Import the video recording "
             "(phones and cameras keep sound and picture together in one file).",
+        )
+    if video.width <= 0 or video.height <= 0:
+        codec = f" ({video.codec})" if video.codec != "unknown" else ""
+        raise MediaError(
+            f"{name}'s picture cannot be read: its video stream{codec} has no size, so it is damaged or in a "
+            "format IntroStudio cannot decode.",
+            hint="Check it plays in a video player; export or convert it to an MP4 (H.264) video, then import that.",
         )
     if info.duration <= 0:
         raise MediaError(
@@ -103,7 +156,8 @@ def copy_into_project_job(src: str | os.PathLike[str], dest_dir: str | os.PathLi
 
     Copies to a hidden temporary name, fsyncs, keeps the original's modification time, then renames
     atomically to a safe unique name (" (2)", " (3)", ... on collisions). A file already inside
-    `dest_dir` is returned as it is. Cancelling or failing removes the temporary file.
+    `dest_dir` is returned as it is. Cancelling or failing removes the temporary file; one left by a
+    killed run (its process id is in the name) is removed by the next import into the folder.
     """
     source = Path(os.path.abspath(src))
     size = require_file(source)
@@ -113,8 +167,9 @@ def copy_into_project_job(src: str | os.PathLike[str], dest_dir: str | os.PathLi
         folder.mkdir(parents=True, exist_ok=True)
         if source.parent.resolve() == folder.resolve():
             return source
+        sweep_import_leftovers(folder)
         stat = source.stat()
-        temp = folder / f".importing-{uuid.uuid4().hex}.part"
+        temp = folder / f".importing-{os.getpid()}-{uuid.uuid4().hex}.part"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
         raise _copy_error(exc, name, folder) from None
@@ -144,18 +199,44 @@ def copy_into_project_job(src: str | os.PathLike[str], dest_dir: str | os.PathLi
             temp.unlink(missing_ok=True)
 
 
-def _copy_error(exc: OSError, name: str, folder: Path) -> MediaError:
-    """A copy failure in words: full disk, no permission, or the operating system's reason."""
+_PART = re.compile(r"\.importing-(?:(?P<pid>\d+)-)?[0-9a-f]{32}\.part")
+
+
+def sweep_import_leftovers(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove the `.importing-*.part` copies that killed imports left in `folder`; returns them."""
+    from introstudio.core.project.atomic import is_leftover
+
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _PART.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        path = Path(entry.path)
+        if is_leftover(path, int(match["pid"]) if match["pid"] else None):
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            log.info("removed %s, left by an import that was killed", path)
+            removed.append(path)
+    return removed
+
+
+def _copy_error(exc: OSError, name: str, folder: Path) -> UserError:
+    """A copy failure in words: full disk, read-only drive, no permission, or the operating system's reason."""
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return MediaError(
-            f"There is not enough free space to copy {name} into the project.",
+        return DiskError(
+            f"There is not enough free space to copy {name} into the project ({folder}).",
             hint=f"Free some space on the drive holding {folder}, or move the project to a larger drive.",
+            folder=folder,
         )
-    if isinstance(exc, PermissionError):
-        return MediaError(
-            f"IntroStudio may not write to the project's media folder ({folder}).",
-            hint="Move the project to a folder you own (e.g. Documents), or ask IT for write access.",
-        )
+    disk = disk_error(exc, None if exc.filename else folder)  # a failed write() names no file: it was ours
+    if disk is not None:
+        return disk
     return MediaError(
         f"Could not copy {name} into the project: {exc.strerror or exc}.",
         hint="Check the drive the file is on is still connected, then import it again.",

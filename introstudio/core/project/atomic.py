@@ -1,11 +1,22 @@
-"""Crash-safe file writes: temp file in the same folder, fsync, os.replace, fsync of the folder."""
+"""Crash-safe file writes: temp file in the same folder, fsync, os.replace, fsync of the folder.
+
+Temp files are named `.NAME.PID-xxxxxxxx.tmp` (PID: the writing process), so the leftovers of a killed
+run are recognised and removed by `sweep_stale_temps` at the next start of the same work.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
+
+STALE_AFTER = 3600.0  # seconds untouched after which any temp file is a leftover (another computer's too)
+DEAD_GRACE = 60.0  # a temp file of a process gone from this computer is a leftover once this old
+_TEMP = re.compile(r"\.(?P<target>.+?)\.(?:(?P<pid>\d+)-)?[a-z0-9_]{8}\.tmp")
 
 
 def fsync_dir(folder: Path) -> None:
@@ -29,7 +40,7 @@ def atomic_write_bytes(path: Path, data: bytes, keep_previous: Path | None = Non
     """
     path = Path(path)
     folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=_prefix(path.name), suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -60,7 +71,7 @@ def atomic_write_text(path: Path, text: str, keep_previous: Path | None = None) 
 
 
 def _copy_atomic(src: Path, dest: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=_prefix(dest.name), suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
         shutil.copy2(src, tmp_name)
@@ -70,3 +81,43 @@ def _copy_atomic(src: Path, dest: Path) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _prefix(name: str) -> str:
+    return f".{name}.{os.getpid()}-"
+
+
+def is_leftover(path: Path, pid: int | None, now: float | None = None) -> bool:
+    """Whether a temp file is a dead run's: its process is gone (and it sat a minute), or untouched an hour.
+
+    The minute guards a file another computer is writing into a shared folder (its PID means nothing here);
+    the hour catches files without a PID and PIDs reused by an unrelated process.
+    """
+    from introstudio.core.processes import pid_alive
+
+    try:
+        age = (time.time() if now is None else now) - path.stat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_AFTER:
+        return True
+    return pid is not None and pid != os.getpid() and age > DEAD_GRACE and not pid_alive(pid)
+
+
+def sweep_stale_temps(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temp saves (`.NAME.PID-xxxxxxxx.tmp`) that killed runs left in `folder`; returns them."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        path = Path(entry.path)
+        if is_leftover(path, int(match["pid"]) if match["pid"] else None):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed

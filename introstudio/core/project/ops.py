@@ -49,13 +49,17 @@ def import_takes(pf: ProjectFolder, files: Sequence[Path]) -> Job[list[Take]]:
     All files are checked before anything is copied, so one bad file stops the import with a clear
     message and the project unchanged.
     """
-    from introstudio.core.media.importing import check_importable, copy_into_project
+    from introstudio.core.jobs import scaled
+    from introstudio.core.media.importing import check_importable_job, copy_into_project
+    from introstudio.core.project.atomic import sweep_stale_temps
 
+    sweep_stale_temps(pf.folder)  # temp saves of killed runs (copies of killed imports: copy_into_project)
     checked = []
     for i, file in enumerate(files):
         yield Progress(i / (2 * len(files)), f"Checking {Path(file).name}")
-        try:
-            info, warnings = check_importable(Path(file))
+        try:  # decodes the whole clip, so damage inside it is a warning naming its time
+            info, warnings = yield from scaled(check_importable_job(Path(file)), i / (2 * len(files)),
+                                               (i + 1) / (2 * len(files)))
         except IntroStudioError as exc:
             if len(files) > 1:
                 exc.message = f"{exc.message} (file {i + 1} of {len(files)}; nothing was imported)"
