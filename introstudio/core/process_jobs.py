@@ -36,7 +36,7 @@ from typing import Any
 
 from introstudio.core.errors import Cancelled, IntroStudioError, ToolError
 from introstudio.core.jobs import Job, Progress
-from introstudio.core.processes import WorkerStopped, become_worker, stop
+from introstudio.core.processes import WorkerStopped, adopt, become_worker, stop
 from introstudio.core.project.model import Project
 from introstudio.core.project.store import ProjectFolder
 
@@ -58,8 +58,10 @@ class DetachedFolder(ProjectFolder):
     def captions_dir(self) -> Path:
         return self.scratch / "captions"
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Count the request, write nothing: nobody else's changes come in (False)."""
         self.save_requests += 1
+        return False
 
 
 def _resolve(ref: str) -> Any:
@@ -150,6 +152,7 @@ def in_subprocess(ref: str, *args: Any, detached: tuple[Path, dict[str, Any]] | 
     try:
         proc.start()
         started = True
+        adopt(proc.pid or 0)  # Windows: into our kill-on-close job
         there.close()
         yield last
         while True:

@@ -125,9 +125,9 @@ def start(command: Sequence[str | os.PathLike[str]], **popen_kwargs: Any) -> sub
     popen_kwargs.setdefault("stdin", subprocess.DEVNULL)
     if os.name == "nt":
         flags = popen_kwargs.pop("creationflags", 0)
-        flags |= subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        flags |= getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
         proc = subprocess.Popen(args, creationflags=flags, **popen_kwargs)
-        _join_job(proc.pid)
+        adopt(proc.pid)
         return proc
     args[0] = _executable(args[0], popen_kwargs.get("env"))
     fd = _guard_fd()
@@ -135,11 +135,16 @@ def start(command: Sequence[str | os.PathLike[str]], **popen_kwargs: Any) -> sub
         log.debug("no guard for %s: it may outlive a killed IntroStudio", args[0])
         return subprocess.Popen(args, start_new_session=True, **popen_kwargs)
     guarded = [sys.executable, "-I", "-S", str(GUARD_SCRIPT), str(fd), *args]
-    return subprocess.Popen(guarded, pass_fds=(fd,), start_new_session=True, **popen_kwargs)
+    proc = subprocess.Popen(guarded, pass_fds=(fd,), start_new_session=True, **popen_kwargs)
+    log.debug("started %s as process %s", Path(args[0]).name, proc.pid)
+    return proc
 
 
-def _join_job(pid: int) -> None:
-    """Windows: put `pid` in our kill-on-close job; a failure is logged (the child then only dies on stop)."""
+def adopt(pid: int) -> None:
+    """Windows: put our child `pid` in our kill-on-close job (a failure is logged: the child then dies only
+    when stopped). Elsewhere nothing to do: programs have their guard, workers watch their parent."""
+    if os.name != "nt":
+        return
     from introstudio.core.winprocess import assign_to_job
 
     try:
@@ -229,8 +234,8 @@ def stop(proc: Any, grace: float = INTERRUPT_GRACE,
     state = _wait_exit(proc, 0)
     if state is None:
         return  # reaped already: its group id may belong to someone else by now
-    if not state and ask is not None and ask(proc.pid):
-        _wait_exit(proc, grace)
+    if not state and ask is not None and ask(proc.pid) and _wait_exit(proc, grace) is False:
+        log.warning("process %s did not stop within %g s of being asked; killing it", proc.pid, grace)
     if os.name == "nt":
         with contextlib.suppress(OSError):
             proc.kill()
