@@ -49,7 +49,12 @@ class CaptionsPage(Page):
         self.settings = settings or Settings()
         self.paths = paths
         self.model = ModelPicker(self.settings, paths)  # the speech model, kept in the app's settings
-        self.model.noteChanged.connect(lambda text: self.report.setText(text) if text else None)
+        self.model_note = QLabel()  # says when the script's language needs another model
+        self.model_note.setObjectName("modelNote")
+        self.model_note.setWordWrap(True)
+        self.model_note.setVisible(False)
+        self.model.noteChanged.connect(lambda text: (self.model_note.setText(text),
+                                                     self.model_note.setVisible(bool(text))))
         self.take_label = QLabel()
         self.take_label.setObjectName("captionTake")
         self.profile = QComboBox()
@@ -80,6 +85,7 @@ class CaptionsPage(Page):
         top.addWidget(self.make_button)
         top.addWidget(self.reflow_button)
         self.body.addLayout(top)
+        self.body.addWidget(self.model_note)
         self.player = Player(trim=False)
         self.table = CueTable()
         self.table.cueActivated.connect(self.play_cue)

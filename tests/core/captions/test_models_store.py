@@ -180,3 +180,24 @@ def test_one_install_at_a_time_and_remove(installed, tmp_path):
     assert not (store_dir(cache) / "base").exists() and by_name(cache)["base"].state == "not installed"
     with pytest.raises(NotFoundError):
         remove_model("base", cache)
+
+
+def test_the_models_command(cli, home):
+    r = cli("models")
+    assert r.code == 0 and "tiny.en" in r.out and "bundled" in r.out and "Spanish captions: no" in r.out
+    r = cli("models", "install", "base", "--json")
+    assert r.code == 0, r.err
+    done = r.json()
+    assert (done["size"], done["sha256"], done["verified"]) == (
+        BASE.files["model.bin"].size, BASE.files["model.bin"].sha256, True)
+    listed = {m["name"]: m for m in cli("models", "list", "--verify", "--json").json()["models"]}
+    assert listed["base"]["state"] == "verified" and listed["base"]["languages"] == "multilingual"
+    assert listed["base"]["path"] == str(home / "cache" / "models" / "base")
+    assert "Spanish captions: yes, with --model base" in cli("models", "list").out
+    r = cli("models", "install", "tiny.en")
+    assert r.code == 2 and "bundled" in r.err
+    r = cli("models", "install")
+    assert r.code == 2 and "models install base" in r.err
+    assert cli("models", "remove", "base").code == 0
+    r = cli("models", "remove", "base")
+    assert r.code == 2 and "models list" in r.err
