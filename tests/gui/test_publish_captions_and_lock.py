@@ -86,7 +86,7 @@ def test_a_captioned_export_needs_no_choice(qtbot, tmp_path, app_paths):
 def test_the_app_and_a_cli_publisher_at_once_make_one_video(qtbot, wait_op, yt, tmp_path, app_paths,
                                                              shown_errors):
     ex = make_project(tmp_path / "lopez", size=1536 * 1024)
-    yt.state.chunk_delay = 0.3  # six chunks: the CLI is mid-upload when the app starts
+    yt.state.chunk_delay = 0.5  # six chunks: the CLI is mid-upload when the app starts
     env = {**os.environ, "INTROSTUDIO_HOME": str(tmp_path / "cli-home"), "PYTHONPATH": str(ROOT)}
     cli = subprocess.Popen([sys.executable, "-m", "introstudio", "publish", str(ex.pf.folder), "--yes",
                             "--chunk-size", str(CHUNK)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
@@ -97,6 +97,7 @@ def test_the_app_and_a_cli_publisher_at_once_make_one_video(qtbot, wait_op, yt, 
         qtbot.mouseClick(page.upload_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Waiting: introstudio publish" in page.panel.message.text(), timeout=10000)
         assert f"process {cli.pid} on" in page.panel.message.text()
+        yt.state.chunk_delay = 0.0
         wait_op(page.operation, timeout=60000)
         out, err = cli.communicate(timeout=60)
     finally:

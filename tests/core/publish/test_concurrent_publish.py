@@ -71,10 +71,11 @@ def test_a_second_publisher_waits_says_for_whom_then_reports_the_same_video(yt, 
 
 
 def test_with_wait_0_the_second_is_refused_and_told_who_uploads(yt, exported, tmp_path):
-    yt.state.chunk_delay = 0.15
+    yt.state.chunk_delay = 0.5  # the first holds the lock for seconds, however slowly the second starts
     first = publisher(yt, exported, tmp_path / "a")
     wait_for(lambda: yt.state.chunk_puts >= 2, "the first upload never started", first)
     code, out, err = finish(publisher(yt, exported, tmp_path / "b", "--wait", "0"))
+    yt.state.chunk_delay = 0.0
     assert code == 2
     assert "Nothing was uploaded: introstudio publish (uploading to YouTube)" in err
     assert f"(process {first.pid} on " in err and "is uploading this project to YouTube" in err
