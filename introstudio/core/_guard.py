@@ -1,4 +1,6 @@
-"""Launcher that ties a foreign program (ffmpeg) to IntroStudio's life: run as `python -I -S _guard.py FD CMD...`.
+"""Launcher that ties a foreign program (ffmpeg) to IntroStudio's life: `python -I -S _guard.py FD`, the
+program's command line as a JSON list in the environment variable INTROSTUDIO_GUARD_COMMAND (so that the
+watcher's own command line does not look like the program's to `ps` or `pgrep -f`).
 
 A program like ffmpeg cannot watch a pipe, so this script forks a tiny watcher and then becomes the program
 (exec: same pid, same stdin/stdout/stderr, same exit code). The watcher sits in the program's process group
@@ -9,11 +11,13 @@ threaded launcher that became the program, so the thread caveat of PR_SET_PDEATH
 elsewhere by noticing its parent changed. It must stay standard-library only: it runs without site-packages.
 """
 
+import json
 import os
 import select
 import signal
 import sys
 
+COMMAND_VARIABLE = "INTROSTUDIO_GUARD_COMMAND"
 POLL_SECONDS = 0.5  # how often the watcher checks that the program still runs where there is no PDEATHSIG
 
 
@@ -55,7 +59,7 @@ def _watch(fd: int, program: int) -> None:
 
 def main(argv: list[str]) -> None:
     """Start the watcher, then become the program."""
-    fd, command = int(argv[1]), argv[2:]
+    fd, command = int(argv[1]), json.loads(os.environ.pop(COMMAND_VARIABLE))
     program = os.getpid()
     if os.fork() == 0:
         try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import os
 import shutil
@@ -39,6 +40,7 @@ INTERRUPT_GRACE = 2.0  # seconds a program gets to stop after it was asked, befo
 REAP_SECONDS = 5.0  # how long to wait for a killed child to be reaped
 WORKER_EXIT_GRACE = 5.0  # seconds a worker told to stop may spend unwinding before it exits regardless
 GUARD_SCRIPT = Path(__file__).with_name("_guard.py")
+GUARD_COMMAND_VARIABLE = "INTROSTUDIO_GUARD_COMMAND"  # how the guard gets the program's command (_guard.py)
 _POLL = 0.02
 
 
@@ -134,8 +136,10 @@ def start(command: Sequence[str | os.PathLike[str]], **popen_kwargs: Any) -> sub
     if fd is None:
         log.debug("no guard for %s: it may outlive a killed IntroStudio", args[0])
         return subprocess.Popen(args, start_new_session=True, **popen_kwargs)
-    guarded = [sys.executable, "-I", "-S", str(GUARD_SCRIPT), str(fd), *args]
-    proc = subprocess.Popen(guarded, pass_fds=(fd,), start_new_session=True, **popen_kwargs)
+    env = dict(popen_kwargs.pop("env", None) or os.environ)
+    env[GUARD_COMMAND_VARIABLE] = json.dumps(args)
+    guarded = [sys.executable, "-I", "-S", str(GUARD_SCRIPT), str(fd)]
+    proc = subprocess.Popen(guarded, pass_fds=(fd,), start_new_session=True, env=env, **popen_kwargs)
     log.debug("started %s as process %s", Path(args[0]).name, proc.pid)
     return proc
 
