@@ -81,7 +81,7 @@ _guard_pipe: tuple[int, int] | None = None  # (read end handed to every watcher,
 def _guard_fd() -> int | None:
     """The read end of this process's life pipe (made once); None where the guard cannot run (frozen app)."""
     global _guard_pipe
-    if getattr(sys, "frozen", False) or not GUARD_SCRIPT.is_file():
+    if getattr(sys, "frozen", False) or not sys.executable or not GUARD_SCRIPT.is_file():
         return None
     with _guard_lock:
         if _guard_pipe is None:
