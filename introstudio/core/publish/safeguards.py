@@ -91,7 +91,7 @@ def hold_publish_lock(pf: ProjectFolder, what: str, wait: float) -> Job[FileLock
                 raise LockBusy(
                     f"Nothing was uploaded: {holder} is uploading this project to YouTube.",
                     "Run publish again when that upload has finished: it then reports the same video and "
-                    "uploads nothing twice" + (f" (this one waited {wait:.0f} s)." if wait else "."),
+                    "uploads nothing twice" + (f" (this one waited {wait:g} s)." if wait else "."),
                     busy.holder) from None
             yield Progress(None, f"Waiting: {holder} is uploading this project")
             time.sleep(WAIT_POLL)

@@ -10,10 +10,16 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
+import pytest
+
+from introstudio.core.jobs import run_job
+from introstudio.core.locks import LockBusy, publish_lock
 from introstudio.core.project import open_project
-from tests.fakes.publishing import CHUNK, TOKEN, assert_one_good_video
+from introstudio.core.publish.publish import PublishOptions, connector, publish_project
+from tests.fakes.publishing import CHUNK, TOKEN, assert_one_good_video, run_publish
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 URL = re.compile(r"^(Uploaded|Already on YouTube): https://youtu\.be/(\S+) ", re.MULTILINE)
@@ -103,3 +109,37 @@ def test_a_killed_first_publisher_is_resumed_by_the_waiting_second(yt, exported,
     assert yt.state.sessions_created == 1 and report["video_id"] == yt.state.only_video().id
     exported.pf = open_project(exported.pf.folder)
     assert_one_good_video(yt, exported)
+
+
+def test_waiting_can_be_cancelled_and_times_out_with_who_holds_it(yt, exported, config, tmp_path):
+    """In-process, as the app runs it: another thread holds the lock; the job waits, stops when closed, and
+    after `lock_wait` is refused naming the holder; once the lock is free it uploads."""
+    taken, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with publish_lock(exported.pf.folder, "the IntroStudio app (uploading to YouTube)"):
+            taken.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert taken.wait(10)
+        options = PublishOptions(chunk_size=CHUNK, lock_wait=30.0)
+        job = publish_project(exported.pf, confirmed=True, connect=connector(config, None, None), options=options)
+        step = next(s for s in job if s.message.startswith("Waiting:"))
+        assert "the IntroStudio app (uploading to YouTube) in this window (process" in step.message
+        job.close()  # Cancel while waiting: nothing was sent
+        assert yt.state.log == [] and yt.state.sessions_created == 0
+        started = time.monotonic()
+        quick = PublishOptions(chunk_size=CHUNK, lock_wait=0.5)
+        with pytest.raises(LockBusy, match="the IntroStudio app .* is uploading this project") as busy:
+            run_job(publish_project(exported.pf, confirmed=True, connect=connector(config, None, None),
+                                    options=quick))
+        assert 0.5 <= time.monotonic() - started < 5 and "(this one waited 0.5 s)" in busy.value.hint
+        assert yt.state.sessions_created == 0
+    finally:
+        release.set()
+        thread.join(10)
+    result, _, _, _ = run_publish(exported, config, tmp_path)  # free again: it uploads
+    assert result.video_id == yt.state.only_video().id
