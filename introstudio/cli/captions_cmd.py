@@ -83,14 +83,26 @@ def cmd_captions(args: argparse.Namespace) -> int:
         emit_json({"ok": True, "take": track.take_id, "cues": len(track.cues), "engine": track.engine,
                    "model": track.model, "profile": track.profile, "script_match": result.script_match,
                    "departures": track.departures, "violations": [v.__dict__ for v in result.violations],
+                   "needed_rescue": result.needed_rescue, "rescues": track.rescues,
+                   "uncaptioned_speech": [r.to_dict() for r in result.uncaptioned],
+                   "corrected": list(result.corrected),
                    "files": [str(f) for f in result.files] + ([str(args.output)] if args.output else [])})
         return 0
     print(f"Take {track.take_id}: {len(track.cues)} captions ({track.engine} {track.model}, {track.profile} profile)")
     if result.script_match is not None:
         print(f"Script match: {result.script_match:.0%} of the script's words were spoken")
+    if result.needed_rescue:
+        print(f"Rescue: the recogniser missed {len(result.rescues)} stretch(es) of speech at first; check them:")
+        for r in result.rescues:
+            print(f"  rescue: {r.describe()}")
+    if result.corrected:
+        print(f"Verified: {len(result.corrected)} recogniser slip(s) shown as the script's words "
+              "(the audio fits them as well)")
     for d in track.departures:
         where = f" at {d['start']:.1f}s" if d.get("start") is not None else ""
-        print(f"  review: {d['kind']}{where}: script {d['script_text']!r}, heard {d['heard_text']!r}")
+        scores = (f" (log-prob script {d['script_score']:.1f}, heard {d['heard_score']:.1f})"
+                  if "script_score" in d else "")
+        print(f"  review: {d['kind']}{where}: script {d['script_text']!r}, heard {d['heard_text']!r}{scores}")
     for v in result.violations:
         print(f"  {v}")
     for f in list(result.files) + ([args.output] if args.output else []):

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -63,6 +63,10 @@ class Departure:
     heard_text: str
     start: float | None
     end: float | None
+    # Where it sits in `Alignment.words` (its first heard word, or where skipped words were due) and how many
+    # of them are its heard words (0 for a skip); position only, so not compared.
+    at: int = field(default=-1, compare=False)
+    size: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -344,7 +348,7 @@ def align_to_script(heard: Sequence[Word], script_text: str, lang: str = "en") -
         said = [w for op in run for w in heard_words[op[3]:op[4]]]
         if not said:
             at = words[-1].end if words else (heard_words[run[-1][3]].start if run[-1][3] < len(h) else None)
-            departures.append(Departure("skipped", " ".join(script_part), "", at, at))
+            departures.append(Departure("skipped", " ".join(script_part), "", at, at, len(words), 0))
             end_mark = _SENTENCE_END.search(script_part[-1])
             if words and end_mark and not re.search(r"[.,;:!?]$", words[-1].text):
                 last = words[-1]  # keep the sentence end that went with the skipped words
@@ -352,9 +356,10 @@ def align_to_script(heard: Sequence[Word], script_text: str, lang: str = "en") -
                                  last.heard, last.departure)
             continue
         label = "changed" if script_part else "added"
+        first = len(words)
         words += [Word(w.start, w.end, w.text.strip(), w.probability, w.text.strip(), label) for w in said]
         departures.append(Departure(label, " ".join(script_part), " ".join(w.text.strip() for w in said),
-                                    said[0].start, said[-1].end))
+                                    said[0].start, said[-1].end, first, len(said)))
     return Alignment(tuple(words), spoken / len(s) if s else 0.0, tuple(departures))
 
 

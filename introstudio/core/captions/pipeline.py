@@ -1,4 +1,9 @@
-"""Captions for a project's take: transcribe, align to the script, lay out under a profile, store, import, export."""
+"""Captions for a project's take: transcribe, align to the script, lay out under a profile, store, import, export.
+
+Between recognition and layout two checks run (`check_speech`): voiced stretches left without words are
+listened to again (`rescue.py`), and where the words differ from the script the script is verified by
+forced alignment (`verify.py`). Prompt policy: see `USE_SCRIPT_PROMPT`.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from introstudio.core.captions.checks import check_speech, mark_placed
 from introstudio.core.captions.engines.base import Transcript, TranscribeOptions, get_engine
 from introstudio.core.captions.formats import read_captions, write_captions
 from introstudio.core.captions.layout import Violation, build_cues, check_cues, reflow
 from introstudio.core.captions.model import Cue
+from introstudio.core.captions.rescue import Rescue
 from introstudio.core.captions.profiles import get_profile
 from introstudio.core.errors import IntroStudioError, UserError
 from introstudio.core.jobs import Job, Progress, scaled
@@ -17,6 +24,8 @@ from introstudio.core.project.model import CaptionTrack, Take, now_iso
 from introstudio.core.project.store import ProjectFolder
 
 log = logging.getLogger(__name__)
+
+USE_SCRIPT_PROMPT = True
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,17 @@ class CaptionResult:
     script_match: float | None
     violations: tuple[Violation, ...]
     files: tuple[Path, ...]
+    rescues: tuple[Rescue, ...] = ()  # voiced stretches that had no words after recognition
+    corrected: tuple[dict, ...] = ()  # recogniser slips shown as the script's words, with both scores
+
+    @property
+    def needed_rescue(self) -> bool:
+        return bool(self.rescues)
+
+    @property
+    def uncaptioned(self) -> tuple[Rescue, ...]:
+        """Stretches of speech that still have no captions (nothing heard, no script words due)."""
+        return tuple(r for r in self.rescues if r.outcome == "uncaptioned")
 
 
 def choose_take(pf: ProjectFolder, take_id: int | None) -> Take:
@@ -56,41 +76,39 @@ def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "f
                  model: str | None = None, language: str | None = None, profile: str = "default",
                  use_script: bool = True, cache_dir: Path | None = None) -> Job[CaptionResult]:
     """Transcribe a take offline, align it to the script, build cues, and save them in the project."""
-    from introstudio.core.captions.align import align_to_script, script_prompt
+    from introstudio.core.captions.align import script_prompt
 
     take = choose_take(pf, take_id)
+    from introstudio.core.diskcheck import ensure_writable
+
+    ensure_writable(pf.folder, pf.captions_dir, need_bytes=1_000_000)  # before Whisper, not after its minutes
     caption_profile = get_profile(profile)
     script_text, script_language = project_script_text(pf) if use_script else (None, "en")
     options = TranscribeOptions(
         language=language or script_language,
-        initial_prompt=script_prompt(script_text) if script_text else None,
+        initial_prompt=script_prompt(script_text) if script_text and USE_SCRIPT_PROMPT else None,
         start=take.trim_in,
         end=take.trim_out,
     )
     yield Progress(0.0, f"Loading the {engine} model")
     recogniser = get_engine(engine, model, cache_dir=cache_dir)
-    transcript = yield from scaled(recogniser.transcribe(pf.resolve(take.file), options), 0.02, 0.92,
-                                   prefix="Transcribing: ")
-    words = transcript.words
-    departures: list[dict] = []
-    script_match = None
-    if script_text:
-        yield Progress(0.93, "Aligning the captions to the script")
-        alignment = align_to_script(words, script_text, lang=options.language)
-        words, script_match = alignment.words, alignment.script_match
-        departures = [{"kind": d.kind, "script_text": d.script_text, "heard_text": d.heard_text,
-                       "start": d.start, "end": d.end} for d in alignment.departures]
+    media = pf.resolve(take.file)
+    transcript = yield from scaled(recogniser.transcribe(media, options), 0.02, 0.85, prefix="Transcribing: ")
+    checked = yield from scaled(check_speech(recogniser, media, options, transcript.words, script_text),
+                                0.85, 0.95)
     yield Progress(0.96, f"Laying out captions ({caption_profile.name} profile)")
     fps = (take.media.get("video") or {}).get("fps") or None
-    cues = build_cues(words, caption_profile, fps=fps)
+    cues = mark_placed(build_cues(checked.words, caption_profile, fps=fps), checked.rescues)
     track = CaptionTrack(take_id=take.id, language=transcript.language, engine=transcript.engine,
                          model=transcript.model, profile=caption_profile.name, created_at=now_iso(),
-                         cues=cues, departures=departures)
-    take.script_match = script_match
+                         cues=cues, departures=list(checked.departures),
+                         rescues=[r.to_dict() for r in checked.rescues])
+    take.script_match = checked.script_match
     files = store_track(pf, track)
     violations = tuple(check_cues(cues, caption_profile))
     yield Progress(1.0, f"{len(cues)} captions")
-    return CaptionResult(track, transcript, script_match, violations, files)
+    return CaptionResult(track, transcript, checked.script_match, violations, files, checked.rescues,
+                         checked.corrected)
 
 
 def store_track(pf: ProjectFolder, track: CaptionTrack) -> tuple[Path, ...]:

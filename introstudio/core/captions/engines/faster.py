@@ -74,19 +74,35 @@ def load_model(path: Path, compute_type: str = COMPUTE_TYPE) -> Any:
 
 
 def clear_model_cache() -> None:
-    """Forget loaded models (frees their memory once nothing else holds them)."""
+    """Forget loaded models and the last decoded sound (frees their memory once nothing else holds them)."""
     with _cache_lock:
         _cache.clear()
+        _last_audio.clear()
+
+
+_last_audio: list[tuple[tuple, Any]] = []  # the last decoded sound: recognition and its checks share it
 
 
 def load_audio(media: Path, start: float = 0.0, end: float | None = None) -> Any:
-    """Mono 16 kHz float32 samples of media[start:end] (seconds), decoded with PyAV."""
-    import av
-    from faster_whisper import decode_audio
-
+    """Mono 16 kHz float32 samples of media[start:end] (seconds), decoded with PyAV (the last one is kept)."""
     media = Path(media)
     if not media.is_file():
         raise NotFoundError(f"{media} does not exist.", "Check the take's file; it may have been moved.")
+    stat = media.stat()
+    key = (str(media.resolve()), stat.st_mtime_ns, stat.st_size, start, end)
+    with _cache_lock:
+        if _last_audio and _last_audio[0][0] == key:
+            return _last_audio[0][1]
+    audio = _decode(media, start, end)
+    with _cache_lock:
+        _last_audio[:] = [(key, audio)]
+    return audio
+
+
+def _decode(media: Path, start: float, end: float | None) -> Any:
+    import av
+    from faster_whisper import decode_audio
+
     try:
         with av.open(str(media), metadata_errors="ignore") as container:
             has_audio = bool(container.streams.audio)

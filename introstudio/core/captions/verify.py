@@ -1,0 +1,221 @@
+"""Verify the script by forced alignment: caption the script's words wherever the audio fits them as well.
+
+Alignment (`align.py`) leaves a departure wherever the recogniser's words differ from the script. Many are
+the recogniser's slips, not the speaker's ("the" for "a", "as" for "is", "a cafe for" for "Okafor", a
+dropped "and"). For each departure the take is cut into clips of at most ~25 s at pauses, and the Whisper
+model scores the clip's whole caption text twice (`forced.ForcedAligner`): with the heard words and with the
+script's words in that place, all else equal. Where the script scores at least as well as the heard words
+less `MARGIN` nats, the captions show the script's words (its spelling and punctuation) and nothing is
+flagged; otherwise the departure stays, flagged, with both scores kept in its dict (`script_score`,
+`heard_score`) so the editor can show why. A restart, an ad-lib, a skipped sentence or a real word change
+cost the script tens of nats; recogniser slips cost a few. Skipped script words are tried only where the
+gap before the next heard word leaves time to say them. Every caption word is then timed from the forced
+alignment of the clip's final text, so script words the recogniser missed get times of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from introstudio.core.captions.align import Alignment, Departure
+from introstudio.core.captions.forced import MAX_CLIP, ForcedAligner
+from introstudio.core.captions.model import Word
+from introstudio.core.captions.rescue import voiced_seconds
+
+MARGIN = 3.0  # nats: how much less likely than the heard words the script's words may be and still be shown
+CLIP_TARGET = 24.0  # seconds: cut clips at the first pause after this
+SECONDS_PER_WORD = 0.12  # less time than this per skipped word: they cannot have been said there
+CONTEXT = 4  # caption words kept in a clip on each side of a departure
+DROP_VOICE = 0.5  # seconds: heard words over more voice than this are never dropped for the script
+PAD = 0.3  # seconds of audio kept before the first and after the last word of a clip
+
+
+@dataclass
+class _Unit:
+    """A caption word that matches the script, or one departure (its heard words and the script's)."""
+
+    heard: list[Word]
+    start: float
+    end: float
+    departure: Departure | None = None
+    script: list[str] = field(default_factory=list)
+    accepted: bool = False
+    scores: tuple[float, float] | None = None  # script, heard
+    reason: str = ""
+
+    def texts(self, use_script: bool) -> list[str]:
+        return list(self.script) if use_script else [w.text for w in self.heard]
+
+
+@dataclass(frozen=True)
+class Verified:
+    """Caption words after verification, departures still flagged (with scores), and those resolved to the script."""
+
+    words: tuple[Word, ...]
+    departures: tuple[dict, ...]
+    corrected: tuple[dict, ...]
+    windows: int
+    aligns: int
+
+
+def _units(alignment: Alignment, duration: float, offset: float) -> list[_Unit]:
+    words = list(alignment.words)
+    by_at: dict[int, list[Departure]] = {}
+    for d in alignment.departures:
+        by_at.setdefault(d.at, []).append(d)
+    units: list[_Unit] = []
+    i = 0
+    while i <= len(words):
+        for d in by_at.get(i, []):
+            if d.size:
+                said = words[i:i + d.size]
+                units.append(_Unit(said, said[0].start, said[-1].end, d, d.script_text.split()))
+        for d in by_at.get(i, []):
+            if not d.size:  # a skip: due between the previous heard word and the next
+                before = units[-1].end if units else offset
+                after = words[i].start if i < len(words) else offset + duration
+                units.append(_Unit([], before, max(before, after), d, d.script_text.split()))
+        span = max((d.size for d in by_at.get(i, [])), default=0)
+        if span:
+            i += span
+            continue
+        if i < len(words):
+            units.append(_Unit([words[i]], words[i].start, words[i].end))
+        i += 1
+    units.sort(key=lambda u: (u.start, 0 if u.heard else 1))
+    return units
+
+
+def _windows(units: list[_Unit], offset: float, duration: float) -> list[tuple[float, float, int, int]]:
+    """Audio spans (source seconds) and unit ranges around the departures, with context words each side.
+
+    Text that stops early (or starts late) does not pay for the audio it leaves out, so a departure is
+    scored with `CONTEXT` caption words on each side; near departures share a window of at most 30 s.
+    """
+    spans: list[list[int]] = []
+    for k, u in enumerate(units):
+        if u.departure is None or u.reason:
+            continue
+        a, b = max(0, k - CONTEXT), min(len(units), k + CONTEXT + 1)
+        if spans and a < spans[-1][1]:
+            if units[b - 1].end - units[spans[-1][0]].start <= MAX_CLIP - 2 * PAD:
+                spans[-1][1] = b
+                continue
+            a = spans[-1][1]
+            if a > k:  # the previous window holds this one already but cannot grow: it is decided there
+                continue
+        spans.append([a, b])
+    out = []
+    end_of_take = offset + duration
+    for a, b in spans:
+        lo = units[a].start - PAD if units[a].heard else units[a].start
+        hi = units[b - 1].end + PAD if units[b - 1].heard else units[b - 1].end
+        lo = max(lo, units[a - 1].end if a else offset)
+        hi = min(hi, units[b].start if b < len(units) else end_of_take, lo + MAX_CLIP)
+        out.append((lo, max(hi, lo + 0.1), a, b))
+    return out
+
+
+def _rare_words(units: Sequence[_Unit]) -> str:
+    """The departures' script words of five letters or more, for the prompt ("apixaban", "warfarin")."""
+    seen: dict[str, None] = {}
+    for u in units:
+        for t in u.script:
+            core = t.strip(".,;:!?\"'()[]")
+            if sum(c.isalpha() for c in core) >= 5:
+                seen.setdefault(core, None)
+    return ", ".join(seen)
+
+
+def _implausible(u: _Unit, voiced: Sequence[tuple[float, float]] | None, offset: float) -> str:
+    """Why the script's words cannot stand in for this departure whatever the scores say ("" if they can).
+
+    The decoder's score does not pay for audio a text leaves out, so a text without an ad-lib can score
+    as well as one with it: the script may drop heard words only where little voice is under them, and
+    replace heard words only by words of about the same length; skipped words need voice to be said in.
+    """
+    def voice(t0: float, t1: float) -> float:
+        return voiced_seconds(voiced, t0 - offset, t1 - offset) if voiced is not None else t1 - t0
+
+    if not u.heard:
+        if voice(u.start, u.end) < SECONDS_PER_WORD * len(u.script):
+            return "no time to say the script's words here"
+        return ""
+    if not u.script:
+        if voice(u.start, u.end) > DROP_VOICE or len(u.heard) > 2:
+            return "the heard words take up time in the audio"
+        return ""
+    script_chars = sum(len(t) for t in u.script)
+    heard_chars = sum(len(w.text) for w in u.heard)
+    if not 0.5 <= (script_chars + 4) / (heard_chars + 4) <= 2.0:
+        return "the script's words and the heard words differ in length"
+    return ""
+
+
+def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, margin: float = MARGIN,
+           voiced: Sequence[tuple[float, float]] | None = None) -> Verified:
+    """Resolve recogniser slips to the script, keep real departures (with scores), time the script's words.
+
+    `voiced`: the take's voiced stretches (seconds of the audio, `rescue.voiced_stretches`), if known.
+    """
+    units = _units(alignment, aligner.duration, offset)
+    for u in units:
+        if u.departure is not None:
+            u.reason = _implausible(u, voiced, offset)
+    windows = _windows(units, offset, aligner.duration)
+    placed: dict[int, list[Word]] = {}  # id(unit) -> the script words put in its place
+    for lo, hi, a, b in windows:
+        group = units[a:b]
+        base = [t for u in group for t in u.texts(False)]
+        scored = [u for u in group if u.departure is not None and not u.reason]
+        if not scored:
+            continue
+        prompt = _rare_words(scored)
+        variants = [base] + [[t for v in group for t in v.texts(v is u)] for u in scored]
+        results = aligner.align(lo - offset, hi - offset, variants, prompt)
+        heard_score = results[0].score
+        for u, r in zip(scored, results[1:]):
+            u.scores = (round(r.score, 2), round(heard_score, 2))
+            u.accepted = r.score >= heard_score - margin
+            u.reason = ("the audio fits the script's words as well" if u.accepted
+                        else "the audio fits what was heard better")
+        if not any(u.accepted for u in scored):
+            continue
+        final = [(t, u) for u in group for t in u.texts(u.accepted)]
+        timed = aligner.align(lo - offset, hi - offset, [[t for t, _ in final]], prompt)[0].words
+        for (text, u), (start, end, probability) in zip(final, timed):
+            if u.accepted:
+                said = " ".join(w.text for w in u.heard)
+                placed.setdefault(id(u), []).append(Word(lo + start, lo + end, text, probability, said, None))
+    words: list[Word] = []
+    departures, corrected = [], []
+    for u in units:
+        mine = placed.get(id(u)) if u.accepted else list(u.heard)
+        if u.accepted and mine:  # keep the script's words within the time the unit had
+            mine = [Word(min(max(w.start, u.start if u.heard else w.start), u.end if u.heard else w.end),
+                         w.end, w.text, w.probability, w.heard, w.departure) for w in mine]
+        words += mine or []
+        if u.departure is None:
+            continue
+        d = u.departure
+        entry: dict = {"kind": d.kind, "script_text": d.script_text, "heard_text": d.heard_text}
+        if u.scores is not None:
+            entry.update(script_score=u.scores[0], heard_score=u.scores[1])
+        entry["verdict"] = u.reason or "not verified"
+        if mine:
+            entry.update(start=round(mine[0].start, 3), end=round(mine[-1].end, 3))
+        else:  # a skip left as it is: the moment it was skipped
+            at = round(words[-1].end if words else u.start, 3)
+            entry.update(start=at, end=at)
+        (corrected if u.accepted else departures).append(entry)
+    return Verified(tuple(_in_order(words)), tuple(departures), tuple(corrected), len(windows), aligner.aligns)
+
+
+def _in_order(words: Sequence[Word]) -> list[Word]:
+    """Starts never go back (the caption layout needs them in order), ends never before starts."""
+    out: list[Word] = []
+    for w in words:
+        start = max(w.start, out[-1].start) if out else w.start
+        out.append(Word(start, max(start, w.end), w.text, w.probability, w.heard, w.departure))
+    return out
