@@ -38,16 +38,18 @@ def _watch(fd: int, program: int) -> None:
     """The watcher: kill the process group when the owner's pipe closes; leave when the program ends."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)  # a cancel asks the program, not us; SIGKILL ends us with it
-    armed = _set_death_signal(signal.SIGKILL)
-    if os.getppid() != program:  # the program ended before we were ready
-        os._exit(0)
     null = os.open(os.devnull, os.O_RDWR)
     for std in (0, 1, 2):
         os.dup2(null, std)  # never hold the program's pipes open: its reader must see them close
     os.close(null)
+    armed = _set_death_signal(signal.SIGKILL)
+    if os.getppid() != program:  # the program ended before we were ready
+        os._exit(0)
+    poller = select.poll()  # not select(): the descriptor may be numbered past FD_SETSIZE
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
     while True:
         try:
-            ready, _, _ = select.select([fd], [], [], None if armed else POLL_SECONDS)
+            ready = poller.poll(None if armed else POLL_SECONDS * 1000)
         except InterruptedError:
             continue
         if ready and not os.read(fd, 1):  # end of file: the owner is gone
