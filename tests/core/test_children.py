@@ -7,6 +7,7 @@ object is checked for its structure layout only; macOS (the polling watcher) is 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -230,3 +231,66 @@ def test_an_app_worker_and_its_ffmpeg_die_with_a_killed_parent(tmp_path):
     assert wait_for(lambda: not any(pid_alive(p) for p in workers), processes.WORKER_EXIT_GRACE + 3), \
         "the worker outlived its parent"
     assert wait_for(lambda: live_mentioning(str(out)) == [], 3), "ffmpeg outlived the worker's parent"
+
+
+# --- the paths other systems take, run here -----------------------------------------------------------------
+
+def test_stop_without_waitid_as_on_macos_still_kills_the_group(monkeypatch, tmp_path):
+    """macOS Pythons before 3.13 have no os.waitid: stop() then waits with Popen.wait and kills the group."""
+    marker = f"nowaitid-marker-{os.getpid()}-{time.monotonic_ns()}"
+    code = ("import signal, subprocess, sys, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', sys.argv[1] + '-child']); "
+            "print('up', flush=True); time.sleep(60)")
+    proc = start([sys.executable, "-c", code, marker], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline() == b"up\n"
+    monkeypatch.delattr(os, "waitid")
+    started = time.monotonic()
+    stop(proc, grace=0.5)
+    assert proc.returncode == -signal.SIGKILL and time.monotonic() - started < 3
+    assert wait_for(lambda: live_mentioning(marker) == [], 3)
+
+
+POLLING_GUARD = textwrap.dedent("""
+    import importlib.util, sys
+    spec = importlib.util.spec_from_file_location("guard", sys.argv[1])
+    guard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard)
+    guard._set_death_signal = lambda sig: False  # as on macOS: no PR_SET_PDEATHSIG, the watcher polls
+    guard.main(["guard", sys.argv[2]])
+""")
+
+
+@pytest.mark.parametrize("ending", ["owner dies", "program ends"])
+def test_the_guard_without_a_death_signal_as_on_macos(ending):
+    marker = f"polling-guard-{os.getpid()}-{time.monotonic_ns()}"
+    read_end, write_end = os.pipe()
+    seconds = 60 if ending == "owner dies" else 0.3
+    env = dict(os.environ, **{processes.GUARD_COMMAND_VARIABLE: json.dumps(
+        [sys.executable, "-c", f"import time; time.sleep({seconds})", marker])})
+    program = subprocess.Popen([sys.executable, "-c", POLLING_GUARD, str(processes.GUARD_SCRIPT), str(read_end),
+                                marker + "-watcher"], pass_fds=(read_end,), env=env, start_new_session=True)
+    os.close(read_end)
+    try:
+        assert wait_for(lambda: len(live_mentioning(marker)) == 2, 10), "program and watcher should run"
+        if ending == "owner dies":
+            os.close(write_end)  # what the kernel does when the owner process dies
+            write_end = -1
+            assert program.wait(5) == -signal.SIGKILL
+        else:
+            assert program.wait(10) == 0
+        assert wait_for(lambda: live_mentioning(marker) == [], processes_poll_bound()), "the watcher stayed"
+    finally:
+        if write_end >= 0:
+            os.close(write_end)
+        stop(program)
+
+
+def processes_poll_bound() -> float:
+    """How long a polling watcher may take to notice, with room for a loaded machine."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("guard", processes.GUARD_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    guard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard)
+    return guard.POLL_SECONDS + 2.0
