@@ -97,7 +97,7 @@ def disk_error(exc: BaseException, folder: str | os.PathLike[str] | None = None)
     place = f"the folder {where}" if where is not None else "the folder IntroStudio was writing to"
     if exc.errno in _FULL:
         return DiskError(
-            f"The drive holding {place} is full, so IntroStudio could not finish writing there.",
+            f"The drive holding {place} is full, so IntroStudio cannot write there.",
             "Free some space on that drive (empty the bin, remove old exports or copies of footage), or move "
             "the project to a drive with more room, then try again.",
             where,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from introstudio.core.errors import UserError
+from introstudio.core.errors import UserError, disk_error
 
 POLL = 0.05  # seconds between attempts while waiting for a lock
 
@@ -139,9 +139,10 @@ class FileLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise UserError(f"Cannot lock {self.path.parent}: {exc.strerror or exc}.",
-                            "Check that the folder exists and that you may write there (a read-only or full "
-                            "disk, or a folder of another user).") from exc
+            raise disk_error(exc, self.path.parent) or UserError(  # read-only, full, forbidden: say which
+                f"Cannot lock {self.path.parent}: {exc.strerror or exc}.",
+                "Check that the folder exists and that you may write there (a read-only or full "
+                "disk, or a folder of another user).") from exc
         if not _os_lock(fd):
             os.close(fd)
             return False

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from introstudio.core.errors import Cancelled, IntroStudioError, ToolError
+from introstudio.core.errors import Cancelled, IntroStudioError, ToolError, disk_error
 from introstudio.core.jobs import Job, Progress
 from introstudio.core.processes import WorkerStopped, adopt, become_worker, stop
 from introstudio.core.project.model import Project
@@ -80,6 +80,9 @@ def _portable(exc: BaseException) -> BaseException:
             return exc
         except Exception:
             return IntroStudioError(str(exc), getattr(exc, "hint", ""))
+    disk = disk_error(exc)  # a full, read-only or forbidden folder: the user's to fix, not a bug
+    if disk is not None:
+        return disk
     detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return ToolError(f"Unexpected error in the background process: {exc!r}", stderr=detail,
                      hint="This is a bug; the details say where it happened.")

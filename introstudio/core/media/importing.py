@@ -6,8 +6,10 @@ import errno
 import logging
 import os
 import re
+import stat
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from introstudio.core.errors import DiskError, MediaError, UserError, disk_error
@@ -137,6 +139,18 @@ def review(info: MediaInfo) -> list[str]:
     return warnings
 
 
+def total_size(files: Sequence[str | os.PathLike[str]]) -> int:
+    """Bytes an import of `files` will copy (files that cannot be read count 0: the check refuses them)."""
+    total = 0
+    for file in files:
+        try:
+            info = os.stat(file)
+        except OSError:
+            continue
+        total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    return total
+
+
 def _is_still_image(info: MediaInfo) -> bool:
     """A picture rather than footage: an image demuxer, or a lone frame with no duration."""
     video = info.video
@@ -168,7 +182,7 @@ def copy_into_project_job(src: str | os.PathLike[str], dest_dir: str | os.PathLi
         if source.parent.resolve() == folder.resolve():
             return source
         sweep_import_leftovers(folder)
-        stat = source.stat()
+        before = source.stat()
         temp = folder / f".importing-{os.getpid()}-{uuid.uuid4().hex}.part"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
@@ -182,12 +196,12 @@ def copy_into_project_job(src: str | os.PathLike[str], dest_dir: str | os.PathLi
                 yield Progress(min(done / size, 1.0), f"Copying {source.name}")
             out.flush()
             os.fsync(out.fileno())
-        if done != stat.st_size:
+        if done != before.st_size:
             raise MediaError(
                 f"{name} changed while it was being copied.",
                 hint="Wait until the recording or download has finished, then import it again.",
             )
-        os.utime(temp, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        os.utime(temp, ns=(before.st_atime_ns, before.st_mtime_ns))
         final = unique_path(folder, safe_filename(source.name))
         os.replace(temp, final)
         temp = final

@@ -51,8 +51,10 @@ def atomic_write_bytes(path: Path, data: bytes, keep_previous: Path | None = Non
         if keep_previous is not None and path.exists():
             _copy_atomic(path, Path(keep_previous))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a failed write() names no file; a full-disk message names the folder
         raise
     fsync_dir(folder)
 

@@ -50,10 +50,12 @@ def import_takes(pf: ProjectFolder, files: Sequence[Path]) -> Job[list[Take]]:
     message and the project unchanged.
     """
     from introstudio.core.jobs import scaled
-    from introstudio.core.media.importing import check_importable_job, copy_into_project
+    from introstudio.core.diskcheck import ensure_writable
+    from introstudio.core.media.importing import check_importable_job, copy_into_project, total_size
     from introstudio.core.project.atomic import sweep_stale_temps
 
     sweep_stale_temps(pf.folder)  # temp saves of killed runs (copies of killed imports: copy_into_project)
+    ensure_writable(pf.folder, pf.media_dir, need_bytes=total_size(files))  # before checking, not after
     checked = []
     for i, file in enumerate(files):
         yield Progress(i / (2 * len(files)), f"Checking {Path(file).name}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from introstudio.core.errors import NotFoundError, ProjectError
+from introstudio.core.errors import NotFoundError, ProjectError, disk_error
 from introstudio.core.locks import project_lock
 from introstudio.core.project.atomic import atomic_write_text
 from introstudio.core.project.fields import ProjectFieldError
@@ -141,8 +141,9 @@ def create_project(folder: Path, clinician: Clinician, script: Script) -> Projec
         for sub in (MEDIA_DIR, CAPTIONS_DIR, EXPORTS_DIR):
             (folder / sub).mkdir(exist_ok=True)
     except OSError as exc:
-        raise ProjectError(f"Cannot create the project folder {folder}: {exc.strerror}.",
-                           "Check the path and that you may write there.") from exc
+        raise disk_error(exc, folder) or ProjectError(  # read-only, full or forbidden: say which
+            f"Cannot create the project folder {folder}: {exc.strerror}.",
+            "Check the path and that you may write there.") from exc
     pf = ProjectFolder(folder, Project(clinician=clinician, script=script))
     pf.save()
     return pf

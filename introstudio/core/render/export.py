@@ -140,6 +140,9 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
     if take is None:
         raise UserError("This project has no footage yet.", "Import a take with `introstudio import DIR FILE`.")
     check_not_a_source(pf, out)
+    from introstudio.core.diskcheck import ensure_writable
+
+    ensure_writable(out.parent, need_bytes=_size_of(pf.resolve(take.file)))  # read-only or full: say so now
     digest = inputs_hash(pf, preset.name, burn)
     track = pf.project.captions_for(take.id)
     refuse_if_not_ours(pf, out, ["thumbnail"] + (["srt", "vtt"] if track and track.cues else []))
@@ -190,6 +193,14 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
         _record(pf, result, plan, take.id, burn, digest, video_sha, hashes, checked)
     yield Progress(1.0, f"Exported {out.name}")
     return result
+
+
+def _size_of(path: Path) -> int:
+    """Bytes of the take: about what an export of it needs (0 when it cannot be read; the probe says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _check_output(out: Path, pf: ProjectFolder) -> Path:
