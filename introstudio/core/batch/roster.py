@@ -21,6 +21,7 @@ from typing import Any
 
 from introstudio.core.errors import InvalidInputError, NotFoundError
 from introstudio.core.batch.names import clinician_slug, natural_name
+from introstudio.core.batch.workbook import DAMAGE, damaged_workbook, not_a_workbook
 from introstudio.core.project.limits import field_problem
 from introstudio.core.project.model import PROFILE_FIELDS, Clinician
 
@@ -148,6 +149,8 @@ def read_roster(path: str | Path) -> Roster:
         raise InvalidInputError(f"{path.name} is an old Excel (.xls) or other spreadsheet format IntroStudio "
                                 "cannot read.", "Save it as .xlsx, or as CSV UTF-8.")
     if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
+        if (wrong := not_a_workbook(path)) is not None:
+            raise wrong  # empty, a CSV or a web page with an .xlsx name
         table, sheet = _read_xlsx(path)
     else:
         table, sheet = _read_csv(path), None
@@ -204,8 +207,7 @@ def _read_xlsx(path: Path) -> tuple[_Table, str]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, ...
-        raise InvalidInputError(f"{path.name} cannot be read as an Excel workbook ({exc}).",
-                                "Open it in Excel and save it again as .xlsx, or as CSV UTF-8.") from exc
+        raise damaged_workbook(path, exc) from exc
     try:
         candidates: list[tuple[int, str, list[list[str]]]] = []
         for ws in wb.worksheets:
@@ -216,6 +218,8 @@ def _read_xlsx(path: Path) -> tuple[_Table, str]:
             _fill_merged(rows, _merged_ranges(ws))
             score = max((_header_score(r)[0] for r in rows[:HEADER_SEARCH_ROWS]), default=0)
             candidates.append((score, ws.title, rows))
+    except DAMAGE as exc:  # the sheets are read lazily: a damaged part shows only now
+        raise damaged_workbook(path, exc) from exc
     finally:
         wb.close()
     if not candidates:
