@@ -76,6 +76,28 @@ def test_a_cli_export_is_up_to_date_for_the_batch_until_its_file_changes(tmp_pat
     assert process_project(pf.folder, RENDER).status == "skipped"
 
 
+def test_an_export_made_in_the_app_is_up_to_date_for_the_batch(tmp_path, qtbot):
+    from introstudio.gui.pages.export import ExportPage, export_available
+
+    if export_available():
+        pytest.skip(export_available())
+    pf = make_project(tmp_path)
+    page = ExportPage()
+    qtbot.addWidget(page)
+    page.refresh(pf)
+    page.preset.setCurrentIndex(page.preset.findData("preview"))
+    operation = page.start_export()
+    assert operation is not None
+    if operation.running:
+        with qtbot.waitSignal(operation.finished, timeout=120_000):
+            pass
+    records = export_records(open_project(pf.folder).project)  # recorded by the app's own save
+    assert [(r.preset, r.file) for r in records] == [("preview", "exports/maria-lopez-preview.mp4")]
+    assert records[0].inputs_hash and records[0].sha256
+    skipped = process_project(pf.folder, RENDER)
+    assert [(s.step, s.status) for s in skipped.steps] == [("render", "skipped")]
+
+
 def test_publish_refuses_an_export_changed_after_it_was_recorded(tmp_path):
     from introstudio.core.publish.publish import publish_project
 
