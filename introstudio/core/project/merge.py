@@ -21,8 +21,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-_FIELD_PARTS = ("clinician", "script", "design", "publish")
-_KEYED = {"takes": "id", "captions": "take_id", "exports": "file"}
+_FIELD_PARTS = ("clinician", "script", "design", "publish", "review")
+_KEYED = {"takes": "id", "captions": "take_id", "exports": "file", "approvals": "id"}
 
 
 @dataclass

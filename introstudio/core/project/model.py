@@ -251,6 +251,9 @@ class Project:
     created_at: str = field(default_factory=now_iso)
     modified_at: str = field(default_factory=now_iso)
     selected_take: int | None = None
+    # Review and approval (introstudio/core/review): approvals by id; review = {"state", "visibility", ...}.
+    approvals: list[dict[str, Any]] = field(default_factory=list)
+    review: dict[str, Any] = field(default_factory=dict)
 
     def take(self, take_id: int) -> Take:
         for t in self.takes:
@@ -290,6 +293,8 @@ class Project:
             "design": asdict(self.design),
             "publish": asdict(self.publish),
             "exports": list(self.exports),
+            "approvals": [dict(a) for a in self.approvals],
+            "review": dict(self.review),
         }
 
     @classmethod
@@ -309,4 +314,7 @@ class Project:
             publish=Publish.from_dict(d.get("publish")),
             exports=[dict(F.obj(e, f"exports[{i}]", missing_ok=False))
                      for i, e in enumerate(F.items(d.get("exports"), "exports"))],
+            approvals=[dict(F.obj(a, f"approvals[{i}]", missing_ok=False))
+                       for i, a in enumerate(F.items(d.get("approvals"), "approvals"))],
+            review=dict(F.obj(d.get("review"), "review")),
         )
