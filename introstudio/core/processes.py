@@ -306,13 +306,13 @@ def become_worker(exit_grace: float = WORKER_EXIT_GRACE) -> None:
     if os.name != "nt":
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
-    stopping = threading.Event()
+    stopping: list[int] = []  # a plain flag: a signal handler must not wait for any lock
     signals = [signal.SIGINT, *_stop_signals()]
 
     def on_stop(signum: int, frame: Any) -> None:
-        if stopping.is_set():
+        if stopping:
             return
-        stopping.set()
+        stopping.append(signum)
         for sig in signals:
             signal.signal(sig, signal.SIG_IGN)
         _exit_later(exit_grace, 128 + signum)  # a loop that catches everything must not keep us alive
@@ -324,19 +324,28 @@ def become_worker(exit_grace: float = WORKER_EXIT_GRACE) -> None:
 
     parent = multiprocessing.parent_process()
     if parent is not None:
-        threading.Thread(target=_stop_when_parent_dies, args=(parent.sentinel, exit_grace), daemon=True,
+        threading.Thread(target=_stop_when_parent_dies, args=(parent.sentinel, exit_grace, signals), daemon=True,
                          name="introstudio-parent-watch").start()
 
 
 def _exit_later(seconds: float, code: int) -> None:
+    """End the process after `seconds` whatever it is doing. POSIX: a kernel timer whose SIGALRM ends it
+    (starting a thread inside a signal handler could wait forever on a lock the interrupted code holds)."""
+    if hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        return
     timer = threading.Timer(seconds, os._exit, args=(code,))
     timer.daemon = True
     timer.start()
 
 
-def _stop_when_parent_dies(sentinel: Any, exit_grace: float) -> None:
+def _stop_when_parent_dies(sentinel: Any, exit_grace: float, signals: list[int]) -> None:
     """Worker thread: when the parent is gone, stop the main thread as a SIGTERM would; exit if it cannot."""
     from multiprocessing.connection import wait
+
+    if hasattr(signal, "pthread_sigmask"):  # stop signals go to the main thread, interrupting what it waits for
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
 
     wait([sentinel])
     log.warning("the parent process ended; this worker (pid %s) stops", os.getpid())
