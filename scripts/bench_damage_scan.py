@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from introstudio.core.jobs import run_job  # noqa: E402
-from introstudio.core.media.damage import scan_damage  # noqa: E402
-from introstudio.core.media.importing import check_importable  # noqa: E402
-from introstudio.core.media.tools import ffmpeg_exe, run_ffmpeg  # noqa: E402
+from introstudio.core.jobs import run_job
+from introstudio.core.media.damage import scan_damage
+from introstudio.core.media.importing import check_importable
+from introstudio.core.media.tools import ffmpeg_exe, run_ffmpeg
 
 
 def make(path: Path, seconds: float, size: str) -> None:

@@ -17,7 +17,7 @@ from introstudio.core.media.testmedia import make_clip
 
 
 def _mount(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["mount", *args], capture_output=True, text=True, timeout=30)
+    return subprocess.run(["mount", *args], capture_output=True, text=True, timeout=30, check=False)
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def small_fs(tmp_path):
                     f"{r.stderr.strip()}")
     yield where
     _mount("-o", "remount,rw", str(where))
-    subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=30)
+    subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=30, check=False)
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_read_only_folder(project_on, small_fs, cli):
     project, clip, srt = project_on
     before = (project / "project.json").read_bytes()
     assert _mount("-o", "remount,ro", str(small_fs)).returncode == 0
-    for name, command in _commands(project, clip, srt).items():
+    for command in _commands(project, clip, srt).values():
         r = cli(*command)
         _check(r, "read-only", small_fs)
     assert (project / "project.json").read_bytes() == before
@@ -93,7 +93,7 @@ def test_full_filesystem(project_on, small_fs, cli):
     project, clip, srt = project_on
     before = (project / "project.json").read_bytes()
     _fill(small_fs)
-    for name, command in _commands(project, clip, srt).items():
+    for command in _commands(project, clip, srt).values():
         r = cli(*command)
         _check(r, "full", small_fs)
     assert (project / "project.json").read_bytes() == before

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 
 def _killed(code: str) -> None:
     """Run `code` in a new Python that SIGKILLs itself at the marked moment; check it really died so."""
-    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                       timeout=120, check=False)
     assert r.returncode == -9, r.stderr
 
 
@@ -106,13 +107,14 @@ def test_next_cli_import_cleans_both(big_clip, tmp_path):
     project = tmp_path / "p"
     exe = [sys.executable, "-m", "introstudio", "--home", str(home)]
     r = subprocess.run([*exe, "new", str(project), "--name", "Sam Lee", "--script-file", str(script)],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=120, check=False)
     assert r.returncode == 0, r.stderr
     part = _kill_mid_copy(big_clip, project / "media")
     temp = _kill_mid_save(project)
     for path in (part, temp):
         _age(path, DEAD_GRACE + 5)
-    r = subprocess.run([*exe, "import", str(project), str(big_clip)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([*exe, "import", str(project), str(big_clip)], capture_output=True, text=True,
+                       timeout=120, check=False)
     assert r.returncode == 0, r.stderr
     assert not part.exists() and not temp.exists()
     assert [p.name for p in (project / "media").iterdir()] == ["take.mp4"]
