@@ -137,9 +137,10 @@ def test_departures_are_found_and_flagged_with_their_scores(piper_takes, caption
     assert any(d["kind"] == "added" and restart in keys(d["heard_text"]) for d in departures), departures
     for d in departures:
         assert d["verdict"], d  # why it is flagged, in words
-        if "script_score" in d:  # scored: the audio supports what was heard
-            assert d["script_score"] < d["heard_score"] - 1.0, d
-    print(*departures, sep="\n")
+        if d["kind"] != "skipped":  # both scores kept, so the editor can show why
+            assert isinstance(d["script_score"], float) and isinstance(d["heard_score"], float), d
+        if d["verdict"] == "the audio fits what was heard better":
+            assert d["script_score"] < d["heard_score"] - 3.0, d
     shown = caption_text(result.track)
     for term in NAMES:
         assert term in shown
