@@ -102,7 +102,8 @@ def scan_damage(path: str | os.PathLike[str], duration: float) -> Job[Damage | N
                 yield Progress(min(when / duration, 1.0) if duration > 0 else None, f"Checking {name} for damage")
         for stream in streams:  # frames still held in the decoders
             try:
-                stream.codec_context.decode(None)
+                context: Any = stream.codec_context
+                context.decode(None)
             except av.error.EOFError:
                 pass  # already drained
             except (av.FFmpegError, ValueError):

@@ -66,32 +66,58 @@ def items(value: Any, field: str) -> list[Any]:
     return value
 
 
-def whole(value: Any, field: str, optional: bool = False) -> int | None:
-    """A whole number (3 or 3.0; never a bool or text); None only when `optional`."""
-    if value is None and optional:
-        return None
+def whole(value: Any, field: str) -> int:
+    """A whole number (3 or 3.0; never a bool or text)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or value != int(value):
-        raise wrong(field, "a whole number" + (" or null" if optional else ""), value)
+        raise wrong(field, "a whole number", value)
     return int(value)
 
 
-def number(value: Any, field: str, optional: bool = False) -> float | None:
-    """A finite number (never a bool or text); None only when `optional`."""
-    if value is None and optional:
+def opt_whole(value: Any, field: str) -> int | None:
+    """A whole number or null."""
+    if value is None:
         return None
+    try:
+        return whole(value, field)
+    except ProjectFieldError:
+        raise wrong(field, "a whole number or null", value) from None
+
+
+def number(value: Any, field: str) -> float:
+    """A finite number (never a bool or text)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise wrong(field, "a number" + (" or null" if optional else ""), value)
+        raise wrong(field, "a number", value)
     return float(value)
 
 
-def text(value: Any, field: str, optional: bool = False, default: str = "") -> str | None:
-    """Text; numbers are taken as their text (a hand-typed 12 years), lists and objects are not."""
+def opt_number(value: Any, field: str) -> float | None:
+    """A finite number or null."""
     if value is None:
-        return None if optional else default
+        return None
+    try:
+        return number(value, field)
+    except ProjectFieldError:
+        raise wrong(field, "a number or null", value) from None
+
+
+def text(value: Any, field: str, default: str = "") -> str:
+    """Text (absent or null: `default`); numbers are taken as their text (a hand-typed 12 years), lists not."""
+    if value is None:
+        return default
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise wrong(field, "text" + (" or null" if optional else ""), value)
+        raise wrong(field, "text", value)
     return value if isinstance(value, str) else str(value)
+
+
+def opt_text(value: Any, field: str) -> str | None:
+    """Text or null."""
+    if value is None:
+        return None
+    try:
+        return text(value, field)
+    except ProjectFieldError:
+        raise wrong(field, "text or null", value) from None
 
 
 def flag(value: Any, field: str, default: bool = False) -> bool:
@@ -105,7 +131,7 @@ def flag(value: Any, field: str, default: bool = False) -> bool:
 
 def texts(value: Any, field: str) -> list[str]:
     """A list of texts."""
-    return [str(text(v, f"{field}[{i}]")) for i, v in enumerate(items(value, field))]
+    return [text(v, f"{field}[{i}]") for i, v in enumerate(items(value, field))]
 
 
 def required(d: dict[str, Any], key: str, field: str) -> Any:

@@ -61,7 +61,7 @@ class Clinician:
         return {k: v for k, v in asdict(self).items() if str(v).strip()}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], where: str = "clinician") -> Clinician:
+    def from_dict(cls, d: Any, where: str = "clinician") -> Clinician:
         known = {f.name for f in fields(cls)}
         return cls(**{k: F.text(v, f"{where}.{k}") for k, v in F.obj(d, where).items() if k in known})
 
@@ -76,14 +76,14 @@ class Script:
     words_per_minute: int | None = None
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Script:
+    def from_dict(cls, d: Any) -> Script:
         d = F.obj(d, "script")
         values = F.obj(d.get("values"), "script.values")
         return cls(
-            template_id=F.text(d.get("template_id"), "script.template_id", optional=True),
-            values={str(k): str(F.text(v, f"script.values.{k}")) for k, v in values.items()},
-            free_text=F.text(d.get("free_text"), "script.free_text", optional=True),
-            words_per_minute=F.whole(d.get("words_per_minute"), "script.words_per_minute", optional=True),
+            template_id=F.opt_text(d.get("template_id"), "script.template_id"),
+            values={str(k): F.text(v, f"script.values.{k}") for k, v in values.items()},
+            free_text=F.opt_text(d.get("free_text"), "script.free_text"),
+            words_per_minute=F.opt_whole(d.get("words_per_minute"), "script.words_per_minute"),
         )
 
 
@@ -107,7 +107,7 @@ class Take:
         return f"take {self.id}"
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], where: str = "take") -> Take:
+    def from_dict(cls, d: Any, where: str = "take") -> Take:
         d = F.obj(d, where, missing_ok=False)
         return cls(
             id=F.whole(F.required(d, "id", f"{where}.id"), f"{where}.id"),
@@ -117,8 +117,8 @@ class Take:
             media=dict(F.obj(d.get("media"), f"{where}.media")),
             warnings=F.texts(d.get("warnings"), f"{where}.warnings"),
             trim_in=F.number(d.get("trim_in", 0.0), f"{where}.trim_in"),
-            trim_out=F.number(d.get("trim_out"), f"{where}.trim_out", optional=True),
-            script_match=F.number(d.get("script_match"), f"{where}.script_match", optional=True),
+            trim_out=F.opt_number(d.get("trim_out"), f"{where}.trim_out"),
+            script_match=F.opt_number(d.get("script_match"), f"{where}.script_match"),
             label=F.text(d.get("label"), f"{where}.label"),
         )
 
@@ -149,7 +149,7 @@ class CaptionTrack:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], where: str = "captions") -> CaptionTrack:
+    def from_dict(cls, d: Any, where: str = "captions") -> CaptionTrack:
         d = F.obj(d, where, missing_ok=False)
         return cls(
             take_id=F.whole(F.required(d, "take_id", f"{where}.take_id"), f"{where}.take_id"),
@@ -193,7 +193,7 @@ class Design:
     loudness_target: float = -14.0
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Design:
+    def from_dict(cls, d: Any) -> Design:
         return cls(**_typed(cls, F.obj(d, "design"), "design"))
 
 
@@ -214,7 +214,7 @@ class Publish:
     captions_waived: dict[str, Any] | None = None
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Publish:
+    def from_dict(cls, d: Any) -> Publish:
         return cls(**_typed(cls, F.obj(d, "publish"), "publish"))
 
 
@@ -307,7 +307,7 @@ class Project:
             clinician=Clinician.from_dict(d.get("clinician")),
             script=Script.from_dict(d.get("script")),
             takes=[Take.from_dict(t, f"takes[{i}]") for i, t in enumerate(F.items(d.get("takes"), "takes"))],
-            selected_take=F.whole(d.get("selected_take"), "selected_take", optional=True),
+            selected_take=F.opt_whole(d.get("selected_take"), "selected_take"),
             captions=[CaptionTrack.from_dict(c, f"captions[{i}]")
                       for i, c in enumerate(F.items(d.get("captions"), "captions"))],
             design=Design.from_dict(d.get("design")),
