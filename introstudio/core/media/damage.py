@@ -44,7 +44,7 @@ class Damage:
         assert self.first_error is not None
         more = ""
         if self.errors > 1 and self.last_error is not None and self.last_error > self.first_error:
-            more = f" (damaged {self.errors} times, up to {clock(self.last_error)})"
+            more = f" ({self.errors} frames affected, up to {clock(self.last_error)})"
         effect = "the sound may click or drop out" if self.error_stream == "audio" else \
             "the picture may freeze or break up"
         return (f"{name} is damaged at {clock(self.first_error)}{more}: part of it cannot be decoded, so "
