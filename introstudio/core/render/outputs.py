@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 SIDECAR_SUFFIX = {"srt": ".srt", "vtt": ".vtt", "thumbnail": ".jpg"}
 LEGACY_PARTIAL_AGE = 600.0  # seconds: the fixed-name partial of older versions is removed once this old
-_TAG = re.compile(r"^(\d+)-[0-9a-f]+$")
+# What follows ".NAME." in a staged file: "<pid>-<random>.partial.<ext>", or "partial.mp4" (older versions).
+_STAGED = re.compile(r"^(?:(\d+)-[0-9a-f]+\.)?partial\.\w+$")
 
 
 def run_tag() -> str:
@@ -54,7 +55,7 @@ def staged_files(out: Path) -> list[Path]:
         entries = list(out.parent.iterdir())
     except OSError:
         return []
-    return [p for p in entries if p.name.startswith(prefix) and ".partial." in p.name[len(prefix):]]
+    return [p for p in entries if p.name.startswith(prefix) and _STAGED.match(p.name[len(prefix):])]
 
 
 def sweep_staged(out: Path) -> list[Path]:
@@ -66,10 +67,9 @@ def sweep_staged(out: Path) -> list[Path]:
     removed = []
     prefix = f".{out.stem}."
     for path in staged_files(out):
-        tag = path.name[len(prefix):].split(".partial.", 1)[0]
-        match = _TAG.match(tag)
+        match = _STAGED.match(path.name[len(prefix):])
         try:
-            if match:
+            if match and match.group(1):
                 pid = int(match.group(1))
                 dead = pid != os.getpid() and (os.name == "nt" or not pid_alive(pid))
             else:  # the fixed `.NAME.partial.mp4` of older versions: once nothing has written it for a while
