@@ -123,3 +123,17 @@ def test_a_real_failed_save_in_the_app_and_a_worker_is_not_a_bug(project_on, sma
     assert "read-only" in message and str(project) in message and "bug" not in hint.lower()
     carried = _portable(info.value)
     assert isinstance(carried, DiskError) and str(project) in carried.message
+
+
+def test_import_larger_than_the_free_space_is_refused_before_copying(project_on, small_fs, cli, tmp_path):
+    project, _clip, _srt = project_on
+    big = make_clip(tmp_path / "long take.mp4", seconds=2.0, size=(160, 120))
+    with open(big, "ab") as fh:  # padding after the MP4's last box, so it is bigger than what is left
+        fh.write(b"\0" * 2_500_000)
+    with open(small_fs / "filler.bin", "wb") as fh:
+        fh.write(b"\0" * (shutil.disk_usage(small_fs).free - 600_000))
+    r = cli("import", project, big)
+    assert r.code == 2, r.err
+    assert "nearly full" in r.err and "MB needed" in r.err and str(project) in r.err
+    assert "Checking" not in r.err  # refused before the clip was decoded
+    assert [p.name for p in (project / "media").iterdir()] == ["take.mp4"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from introstudio.core.errors import DiskError, disk_error
@@ -24,9 +25,11 @@ def ensure_writable(*folders: str | os.PathLike[str], need_bytes: int = 0) -> No
     """
     for given in folders:
         folder = _existing(Path(given))
-        probe = folder / f".introstudio-write-check-{os.getpid()}.tmp"
         try:
-            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+            # Named like atomic.py's temp files, so one left by a killed run is swept like theirs.
+            fd, name = tempfile.mkstemp(prefix=f".introstudio-write-check.{os.getpid()}-", suffix=".tmp",
+                                        dir=folder)
+            probe = Path(name)
             try:
                 os.write(fd, b"\0" * PROBE_BYTES)
                 os.fsync(fd)
