@@ -192,6 +192,30 @@ def test_an_export_killed_mid_encode_leaves_nothing_the_next_one_trusts(tmp_path
             os.kill(pid, signal.SIGKILL)
 
 
+def test_a_second_export_to_the_same_file_is_refused_while_the_first_runs(tmp_path, home):
+    from introstudio.core.locks import LockBusy
+
+    pf = make_project(tmp_path, seconds=12.0)
+    out = export_path(pf, "preview")
+    command = [str(Path(sys.executable).with_name("introstudio")), "--home", str(home), "render", str(pf.folder),
+               "--preset", "preview"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not [p for p in staged_files(out) if p.suffix == ".mp4"]:
+            assert first.poll() is None and time.monotonic() < deadline, "the first export never started encoding"
+            time.sleep(0.02)
+        with pytest.raises(LockBusy, match=rf"an export of maria-lopez \(preview\) \(process {first.pid} "):
+            run_job(render_project(open_project(pf.folder), "preview"))
+        stdout, stderr = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, stderr
+    assert run_job(decode_all(out)).errors == 0
+    assert [r.file for r in export_records(open_project(pf.folder).project)] == ["exports/maria-lopez-preview.mp4"]
+
+
 def orphans_writing(paths: list[Path]) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
