@@ -46,7 +46,7 @@ print(json.dumps({"words": len(words), "duration": info.duration, "load": t1 - t
 def run(args: list[str]) -> tuple[float, dict]:
     """Wall time of a fresh process and the JSON facts it printed (last JSON object on stdout)."""
     started = time.perf_counter()
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True, cwd=ROOT, check=False)
     wall = time.perf_counter() - started
     if out.returncode != 0:
         raise SystemExit(f"failed: {' '.join(map(str, args))}\n{out.stderr[-2000:]}")
@@ -102,8 +102,8 @@ def main() -> None:
                         "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", str(take)], check=True)
         subprocess.run([*INTROSTUDIO, *home, "import", str(proj), str(take)], check=True, capture_output=True,
                        cwd=ROOT)
-        tiny = subprocess.run([PY, "-c", "from introstudio.core.captions.models import bundled_model_path as b;"
-                                         "print(b())"], check=True, capture_output=True, text=True).stdout.strip()
+        find_tiny = "from introstudio.core.captions.models import bundled_model_path as b; print(b())"
+        tiny = subprocess.run([PY, "-c", find_tiny], check=True, capture_output=True, text=True).stdout.strip()
         english = work / "en.wav"  # the English template, same profile: both models on English speech too
         subprocess.run([*INTROSTUDIO, *home, "new", str(work / "lopez"), *PROFILE, "--template", "physician-intro"],
                        check=True, capture_output=True, cwd=ROOT)

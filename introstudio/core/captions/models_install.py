@@ -77,7 +77,7 @@ def package_parts(model: KnownModel) -> tuple[list[Path], Path, str] | None:
         spec = importlib.util.find_spec(module)  # finds the package without running it
         if spec is None or not spec.submodule_search_locations:
             return None
-        part = Path(list(spec.submodule_search_locations)[0]) / relative
+        part = Path(next(iter(spec.submodule_search_locations))) / relative
         if not part.is_file():
             return None
         parts.append(part)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from introstudio.core.captions.models import BUNDLED_MODEL_NAME, ModelInfo, english_only_hint, list_models
+from introstudio.core.errors import IntroStudioError
 from introstudio.core.paths import AppPaths
 from introstudio.core.settings import Settings
 
@@ -56,7 +57,7 @@ class ModelPicker(QComboBox):
 
                 try:
                     update_settings(self.paths.settings_file, caption_model=value)
-                except Exception as exc:  # an unreadable settings file: say so, keep the choice for this session
+                except (IntroStudioError, OSError) as exc:  # an unreadable settings file: say so, keep the choice
                     from introstudio.gui import errors
 
                     errors.show_error(self, exc)

@@ -70,7 +70,7 @@ def test_spanish_alignment_captions_the_script_spelling():
     result = align_to_script(said, SCRIPT, lang="es")
     assert " ".join(w.text for w in result.words) == SCRIPT
     assert result.script_match == 1.0 and result.departures == ()
-    llame_al = [w for w in result.words if w.text == "al"][0]
+    llame_al = next(w for w in result.words if w.text == "al")
     assert llame_al.heard == "a el"
 
 
