@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from introstudio.core.errors import MediaError
 from introstudio.core.jobs import Job, Progress
@@ -95,22 +96,16 @@ def decode_all(path: Path, expected_seconds: float | None = None) -> Job[VerifyR
     logged = [f"{name}: {message.strip()}" for level, name, message in logs if level <= av.logging.ERROR]
     if not logged:
         return report
-    # libav names its component ("h264", "aac"), not the stream: count each message once, on the video stream
-    # when it names a video decoder, else on the first stream whose codec it names, else on the first stream.
+    # libav names its component ("h264", "aac"), not the stream: each message counts on the first stream with
+    # that codec, else on the first stream.
     streams = list(report.streams)
     for line in logged:
         name = line.split(":", 1)[0]
         i = next((k for k, s in enumerate(streams) if s.codec == name), 0)
         if streams:
-            streams[i] = _with(streams[i], errors=streams[i].errors + 1)
+            streams[i] = replace(streams[i], errors=streams[i].errors + 1)
     messages = (*report.messages, *logged)[:MAX_MESSAGES]
     return VerifyReport(report.path, tuple(streams), messages, report.seconds_taken)
-
-
-def _with(stream: StreamCheck, **changes: object) -> StreamCheck:
-    from dataclasses import replace
-
-    return replace(stream, **changes)  # type: ignore[arg-type]
 
 
 def _decode(path: Path, expected_seconds: float | None, started: float) -> Job[VerifyReport]:
@@ -130,10 +125,10 @@ def _decode(path: Path, expected_seconds: float | None, started: float) -> Job[V
         errors = {s.index: 0 for s in streams}
         ends = {s.index: 0.0 for s in streams}
         decoded = {s.index for s in streams if s.type in ("video", "audio") and s.codec_context is not None}
-        for stream in streams:
-            if stream.index in decoded:
-                stream.codec_context.options = {"err_detect": "explode"}
-                stream.thread_type = "AUTO"
+        contexts: dict[int, Any] = {s.index: s.codec_context for s in streams if s.index in decoded}
+        for context in contexts.values():
+            context.options = {"err_detect": "explode"}  # damage is an error, not concealed
+            context.thread_type = "AUTO"
 
         def failed(index: int, at: float, exc: Exception) -> None:
             errors[index] += 1
@@ -157,12 +152,11 @@ def _decode(path: Path, expected_seconds: float | None, started: float) -> Job[V
                 if expected_seconds and time.monotonic() - last_report > 0.25:
                     last_report = time.monotonic()
                     yield Progress(min(1.0, ends[index] / expected_seconds), "Checking the video")
-            for stream in streams:  # drain the decoders (threaded ones hold frames back)
-                if stream.index in decoded:
-                    try:
-                        frames[stream.index] += len(stream.codec_context.decode(None))
-                    except av.error.FFmpegError as exc:
-                        failed(stream.index, ends[stream.index], exc)
+            for index, context in contexts.items():  # drain the decoders (threaded ones hold frames back)
+                try:
+                    frames[index] += len(context.decode(None))
+                except av.error.FFmpegError as exc:
+                    failed(index, ends[index], exc)
         except av.error.FFmpegError as exc:  # the container itself is cut or damaged
             messages.append(f"reading the file: {exc}")
             if streams:
