@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         project_cmds,
         publish_cmd,
         render_cmd,
+        review_cmds,
     )
 
     parser = argparse.ArgumentParser(
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui_cmd.register(sub)
     doctor_cmd.register(sub)
     models_cmd.register(sub)
+    review_cmds.register(sub)
     # Hidden helper commands (`captions check` is rewritten to `captions-check`) stay out of the listing.
     sub._choices_actions = [a for a in sub._choices_actions if a.help != argparse.SUPPRESS]
     return parser

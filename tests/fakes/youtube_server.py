@@ -3,7 +3,8 @@
 Implements: resumable `videos.insert` (POST .../upload/youtube/v3/videos?uploadType=resumable, session
 URI in Location, PUT chunks with a strict Content-Range, the 256 KiB chunk rule, 308 + Range, the status
 query `Content-Range: bytes */N`, session expiry), `videos.list`, `captions.insert` (multipart) and
-`captions.list`, `thumbnails.set`, quota errors, and an OAuth authorize/token/revoke endpoint with PKCE
+`captions.list`, `thumbnails.set`, `videos.update` (part=status: the privacy change of go-live and take-down),
+quota errors, and an OAuth authorize/token/revoke endpoint with PKCE
 (those live in youtube_methods.py). `PUT /plain` stores nothing: it reads and hashes a body, for the
 throughput benchmark.
 """
@@ -72,6 +73,10 @@ class Handler(BaseHandler):
             return self._send(200, {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
         if path == "/upload/youtube/v3/videos" and self._authorised():
             return self.put_upload()
+        if path == "/youtube/v3/videos":
+            if self._authorised(SCOPE_FORCE_SSL) and not self._generic_fault("update"):
+                self.videos_update()
+            return
         if path != "/upload/youtube/v3/videos":
             self._read(self._length())
             self._send(404, google_error(404, "notFound", "Not Found"))

@@ -14,8 +14,8 @@ CHUNK_UNIT = 256 * 1024
 SCOPE_UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
 SCOPE_FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"
 ALL_SCOPES = (SCOPE_UPLOAD, SCOPE_FORCE_SSL)
-DEFAULT_COSTS = {"videos.insert": 100, "videos.list": 1, "captions.insert": 400, "captions.list": 50,
-                 "thumbnails.set": 50}
+DEFAULT_COSTS = {"videos.insert": 100, "videos.list": 1, "videos.update": 50, "captions.insert": 400,
+                 "captions.list": 50, "thumbnails.set": 50}
 FAULT_KINDS = ("503-mid-chunk", "reset", "stall", "308-no-range", "expire-session", "401", "quota", "status",
                "slow")
 
@@ -25,7 +25,7 @@ class Fault:
     """One injected failure: fires on the `at`-th matching request after injection, `times` times."""
 
     kind: str
-    target: str = "chunk"  # chunk | start | query | captions | thumbnail | list
+    target: str = "chunk"  # chunk | start | query | captions | thumbnail | list | update
     at: int = 1
     times: int = 1
     status: int = 503  # for kind "status"
@@ -124,6 +124,7 @@ class YouTubeState:
         self.sessions_created = 0
         self.chunk_puts = 0
         self.status_queries = 0
+        self.privacy_changes: list[tuple[str, str]] = []  # (video id, privacy) after each videos.update
 
     # -- faults ---------------------------------------------------------------------------------
     def inject(self, kind: str, **kw: Any) -> Fault:

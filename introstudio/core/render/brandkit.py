@@ -37,7 +37,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "end_card": {"call_to_action": "text", "phone": "text", "web": "text"},
     "timing": {"title_card": "seconds", "end_card": "seconds", "lower_third": "seconds"},
 }
-_OTHER_SECTIONS = frozenset({"youtube"})  # read by other parts of IntroStudio (publish metadata)
+_OTHER_SECTIONS = frozenset({"youtube", "approvals"})  # read elsewhere: publish metadata, review policy
 _MIGRATIONS: dict[int, Any] = {}  # version n -> function(dict) -> dict of version n+1
 
 

@@ -289,4 +289,9 @@ def record_export(pf: ProjectFolder, record: ExportRecord) -> ExportRecord:
                     and os.path.abspath(record_path(pf, old)) == target)]
     pf.project.exports = [*kept, record.to_dict()]
     pf.save()
+    from introstudio.core.review import audit
+
+    audit.record(pf.folder, "export", audit.actor(pf.what), {
+        "file": record.file, "preset": record.preset, "size": record.size, "sha256": record.sha256,
+        "inputs_hash": record.inputs_hash, "sidecar_sha256": dict(record.sidecar_sha256)})
     return record
