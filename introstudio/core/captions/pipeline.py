@@ -121,6 +121,11 @@ def store_track(pf: ProjectFolder, track: CaptionTrack) -> tuple[Path, ...]:
         out = pf.captions_dir / f"take-{track.take_id}{ext}"
         write_captions(track.cues, out)
         files.append(out)
+    from introstudio.core.review import audit
+
+    audit.record(pf.folder, "captions", audit.actor(pf.what), {
+        "action": "imported" if track.engine == "imported" else "made", "take_id": track.take_id,
+        "cues": len(track.cues), "engine": track.engine, "model": track.model, "language": track.language})
     return tuple(files)
 
 

@@ -186,6 +186,11 @@ def _publish_held(pf: ProjectFolder, assets: PublishAssets, meta: VideoMetadata,
         except QuotaExceededError as exc:
             raise _queued(ledger, queue, pf, meta.privacy, None) from exc
         done_id = outcome.video_id
+        from introstudio.core.review import audit
+
+        audit.record(pf.folder, "upload", audit.actor(options.actor), {
+            "video_id": done_id, "privacy": meta.privacy, "title": meta.title, "file": pf.relative(assets.video),
+            "sha256": sha})
     state = dict(pf.project.publish.upload or {})
     yield Progress(0.9, "Checking the video on YouTube")
     video: dict[str, Any] = {}
