@@ -10,7 +10,7 @@ want_test=0
 # Qt (offscreen and X11) and QtMultimedia's PulseAudio client need these at run time.
 debs=(libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0
       libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
-[ $want_test = 1 ] && debs+=(xvfb xauth espeak-ng)
+[ $want_test = 1 ] && debs+=(xvfb xauth espeak-ng chromium)  # chromium: the review page test
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

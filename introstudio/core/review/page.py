@@ -124,14 +124,19 @@ def write_review_page(pf: ProjectFolder, policy: ApprovalPolicy, out: Path | Non
     from introstudio.core.render.brandkit import load_brand_kit
     from introstudio.core.render.plan import card_specs
 
+    folder = Path(out) if out else pf.folder / REVIEW_DIR
+    index = folder / "index.html"
     status = review_status(pf, policy, kit)
+    if status.subject is not None and not pf.project.review.get("page"):  # the project is in review from now
+        pf.project.review["page"] = pf.relative(index) if index.is_relative_to(pf.folder) else str(index)
+        pf.save()
+        status = review_status(pf, policy, kit)
     subject = status.subject
     if subject is None:
         from introstudio.core.errors import UserError
 
         raise UserError(f"No review page was written: {status.subject_error}",
                         "Export the project first (`introstudio render DIR`).")
-    folder = Path(out) if out else pf.folder / REVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
     source = pf.resolve(subject.video["file"])
     video = folder / source.name
@@ -206,9 +211,5 @@ Approval reference <code id="digest">{e(subject.digest)}</code>: an approval rec
 video, captions or YouTube text makes the approval stale.</p></footer>
 <script>{_SCRIPT}</script></body></html>
 """
-    index = folder / "index.html"
     atomic_write_text(index, page)
-    if not pf.project.review.get("page"):
-        pf.project.review["page"] = pf.relative(index) if index.is_relative_to(pf.folder) else str(index)
-        pf.save()
     return ReviewPage(folder, index, video, vtt, len(cues), subject.digest)
