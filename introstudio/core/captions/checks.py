@@ -78,7 +78,7 @@ def check_speech(recogniser: Engine, media: Path, options: TranscribeOptions, he
     script_match = None
     if script_text:
         yield Progress(0.65, "Aligning the captions to the script")
-        alignment = align_to_script(words, script_text)
+        alignment = align_to_script(words, script_text, lang=language)
         script_match = alignment.script_match
         if model is not None:
             yield Progress(0.75, "Verifying the script against the speech")

