@@ -13,6 +13,7 @@ import json
 import shutil
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from introstudio.core.errors import InvalidInputError, NotFoundError
@@ -116,13 +117,18 @@ def known_model(name: str) -> KnownModel | None:
 
 def is_multilingual(folder: Path) -> bool:
     """Whether the CTranslate2 Whisper model in `folder` knows more than English (from its vocabulary size)."""
-    vocab = folder / "vocabulary.txt"
-    if vocab.is_file():
-        return len(vocab.read_text(encoding="utf-8").splitlines()) >= MULTILINGUAL_VOCABULARY
-    vocab_json = folder / "vocabulary.json"
-    if vocab_json.is_file():
-        return len(json.loads(vocab_json.read_text(encoding="utf-8"))) >= MULTILINGUAL_VOCABULARY
+    for vocab in (folder / "vocabulary.txt", folder / "vocabulary.json"):
+        if vocab.is_file():
+            stat = vocab.stat()
+            return _vocabulary_size(str(vocab), stat.st_mtime_ns, stat.st_size) >= MULTILINGUAL_VOCABULARY
     return False
+
+
+@lru_cache(maxsize=16)
+def _vocabulary_size(path: str, mtime_ns: int, size: int) -> int:
+    """Tokens in a vocabulary file (2 MB to read: cached per file version, the app asks on every page refresh)."""
+    text = Path(path).read_text(encoding="utf-8")
+    return len(json.loads(text)) if path.endswith(".json") else len(text.splitlines())
 
 
 def read_manifest(folder: Path) -> dict:
