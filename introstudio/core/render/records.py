@@ -209,7 +209,9 @@ def render_inputs(pf: ProjectFolder, preset_name: str, burn_captions: bool | Non
             brand[key] = _file_identity(value)
     return {
         "render_graph": RENDER_GRAPH_VERSION,
-        "take": {"file": _file_identity(pf.resolve(take.file)), "trim_in": take.trim_in, "trim_out": take.trim_out},
+        # the take by its place in the project (a moved project stays up to date), size and modification time
+        "take": {"file": [take.file, *_file_identity(pf.resolve(take.file))[1:]], "trim_in": take.trim_in,
+                 "trim_out": take.trim_out},
         "captions": None if track is None else {"language": track.language, "profile": track.profile,
                                                 "cues": [c.to_dict() for c in track.cues]},
         "cards": cards,

@@ -82,6 +82,9 @@ def test_one_naming_rule_and_one_record_per_file(pf):
 def test_the_inputs_hash_follows_what_the_video_shows(pf):
     base = inputs_hash(pf, "preview")
     assert inputs_hash(open_project(pf.folder), "preview") == base  # stable across processes and reloads
+    moved = pf.folder.rename(pf.folder.with_name("moved"))
+    assert inputs_hash(open_project(moved), "preview") == base  # and when the project folder is moved
+    pf = open_project(moved.rename(pf.folder))
     pf.project.clinician.first_visit_notes = "Bring your medication list."  # not on any card
     pf.project.design.preset = "youtube-720p"  # the project's default, not the preset used
     assert inputs_hash(pf, "preview") == base
