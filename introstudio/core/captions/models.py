@@ -194,7 +194,18 @@ def resolve_name(model: str | None, cache_dir: Path | None) -> str | None:
     if model is None or not model.strip() or cache_dir is None:
         return model
     folder = installed_model_dir(model, cache_dir)
-    return str(folder) if folder is not None else model
+    if folder is not None:
+        return str(folder)
+    known = known_model(model)
+    if known is not None and not Path(model).expanduser().is_dir():
+        from introstudio.core.captions.models_install import default_hf_cache, hf_snapshots
+
+        hub = default_hf_cache()
+        if not (hub.is_dir() and hf_snapshots(hub, known.repo)):  # else faster-whisper finds it there
+            raise NotFoundError(f"The Whisper model {known.name!r} is not installed on this computer.",
+                                f"Install it once: introstudio models install {known.name} (IntroStudio never "
+                                "downloads; `introstudio models list` says what it needs).")
+    return model
 
 
 def english_only_hint() -> str:

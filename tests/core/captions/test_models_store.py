@@ -73,6 +73,9 @@ def test_names_resolve_to_the_installed_folder_and_the_engine_loads_it(installed
     assert resolve_name("/some/folder", installed) == "/some/folder"  # folders pass through
     assert resolve_name("small", installed) == "small"  # not installed: the engine's own lookup decides
     assert resolve_name("base", None) == "base"
+    with pytest.raises(NotFoundError) as err:
+        resolve_name("base", installed / "elsewhere")  # a cache without it
+    assert "introstudio models install base" in err.value.hint
     from introstudio.core.captions.engines import get_engine
 
     engine = get_engine("faster-whisper", "base", cache_dir=installed)
