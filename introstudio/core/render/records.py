@@ -1,7 +1,7 @@
 """The export record: one typed value per exported video, one writer, one file-naming rule, one inputs hash.
 
 The render (CLI, app, batch worker) is the only writer: `record_export` replaces the record of the same file and
-saves. Everything that decides whether an export is still good reads it through `ExportRecord`: batch skips an
+saves (`put_records` does the same in memory, for the app, which saves the records its export child made). Everything that decides whether an export is still good reads it through `ExportRecord`: batch skips an
 export only when its `inputs_hash` matches what a render would use now AND the file still has the recorded size
 and SHA-256 (`is_up_to_date`); publish checks the same before it uploads (`verify_recorded`). Records written
 by older versions (plain dicts without hashes) still load: `from_dict` takes what it understands and keeps the
@@ -283,17 +283,18 @@ def find_up_to_date(pf: ProjectFolder, preset_name: str, digest: str) -> ExportR
 
 # --- the one writer -----------------------------------------------------------------------------------------
 
+def put_records(pf: ProjectFolder, records: list[ExportRecord]) -> None:
+    """Add `records` to the project in memory, each replacing older records of the same video file."""
+    for record in records:
+        target = os.path.abspath(record_path(pf, record))
+        kept = [e for e in pf.project.exports
+                if not (isinstance(e, dict) and (old := ExportRecord.from_dict(e)).file
+                        and os.path.abspath(record_path(pf, old)) == target)]
+        pf.project.exports = [*kept, record.to_dict()]
+
+
 def record_export(pf: ProjectFolder, record: ExportRecord) -> ExportRecord:
     """Add `record` to the project, replacing every older record of the same video file, and save."""
-    target = os.path.abspath(record_path(pf, record))
-    kept = [e for e in pf.project.exports
-            if not (isinstance(e, dict) and (old := ExportRecord.from_dict(e)).file
-                    and os.path.abspath(record_path(pf, old)) == target)]
-    pf.project.exports = [*kept, record.to_dict()]
+    put_records(pf, [record])
     pf.save()
-    from introstudio.core.review import audit
-
-    audit.record(pf.folder, "export", audit.actor(pf.what), {
-        "file": record.file, "preset": record.preset, "size": record.size, "sha256": record.sha256,
-        "inputs_hash": record.inputs_hash, "sidecar_sha256": dict(record.sidecar_sha256)})
     return record

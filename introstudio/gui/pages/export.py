@@ -175,9 +175,10 @@ class ExportPage(Page):
         if result is None or outcome.project is None:
             return
         # Only what the child added: export records saved meanwhile by others (a batch) stay.
-        new = [e for e in outcome.project.exports if e not in snapshot.get("exports", [])]
-        files = {e.get("file") for e in new}
-        pf.project.exports = [e for e in pf.project.exports if e.get("file") not in files] + new
+        from introstudio.core.render.records import ExportRecord, put_records
+
+        put_records(pf, [ExportRecord.from_dict(e) for e in outcome.project.exports
+                         if e not in snapshot.get("exports", [])])
         if pf is not self.pf:
             pf.save()
             return

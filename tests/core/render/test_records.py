@@ -128,3 +128,17 @@ def test_a_record_without_hashes_is_never_up_to_date_but_can_still_be_published(
     assert verify_recorded(pf, old) == export_path(pf, "preview")  # nothing to compare with: existence only
     record_export(pf, old)
     assert find_up_to_date(pf, "preview", inputs_hash(pf, "preview")) is None
+
+
+def test_records_py_is_the_only_code_that_writes_project_exports():
+    """One writer: no other module assigns or edits `project.exports` (they go through record_export/put_records)."""
+    import re
+    from pathlib import Path
+
+    import introstudio
+
+    writes = re.compile(r"\.project\.exports\s*(=[^=]|\+=|\.(append|extend|insert|remove|pop|clear)\(|\[[^]]*\]\s*=[^=])")
+    root = Path(introstudio.__file__).parent
+    writers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                     if writes.search(p.read_text(encoding="utf-8")))
+    assert writers == ["core/render/records.py"]
