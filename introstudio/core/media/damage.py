@@ -22,6 +22,7 @@ from introstudio.core.jobs import Job, Progress
 ERROR_DETECTION = "crccheck+bitstream+buffer+explode"
 CUT_TOLERANCE = 0.5  # seconds a stream may end before the clip's stated length without counting as cut
 PROGRESS_EVERY = 2.0  # seconds of media between progress reports
+PINPOINT_BACK = 2.0  # threaded decoding reports damage at most this late (60 frames at 30 fps)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def scan_damage(path: str | os.PathLike[str], duration: float) -> Job[Damage | N
             return None
         for stream in streams:
             stream.codec_context.options = {"err_detect": ERROR_DETECTION}
+            if stream.type == "video":
+                stream.thread_type = "AUTO"  # frame threads: damage surfaces a few frames late (`_pinpoint`)
         starts = {s.index: _seconds(s.start_time, s.time_base) or 0.0 for s in streams}
         expected = {s.index: _seconds(s.duration, s.time_base) or duration for s in streams}
         packets = container.demux(streams)
@@ -120,8 +123,36 @@ def scan_damage(path: str | os.PathLike[str], duration: float) -> Job[Damage | N
         return None
     if cut_at is not None and first is not None and first < cut_at - CUT_TOLERANCE:
         cut_at = None  # damaged earlier than the end of the data: report that first
+    if first is not None and error_stream == "video" and cut_at is None:
+        first = _pinpoint(path, first)
     return Damage(duration=duration, first_error=first, last_error=last, errors=errors,
                   error_stream=error_stream, cut_at=cut_at)
+
+
+def _pinpoint(path: str | os.PathLike[str], reported: float) -> float:
+    """The exact time of the first video damage near `reported` (decoded again there, without threads)."""
+    import av
+
+    with av.open(str(path), metadata_errors="replace") as container:
+        stream = next(s for s in container.streams.video if not _is_cover(s))
+        stream.codec_context.options = {"err_detect": ERROR_DETECTION}
+        start = _seconds(stream.start_time, stream.time_base) or 0.0
+        if stream.time_base:
+            target = int((max(0.0, reported - PINPOINT_BACK) + start) / stream.time_base)
+            container.seek(target, stream=stream, backward=True, any_frame=False)
+        try:
+            for packet in container.demux(stream):
+                when = _packet_time(packet, start)
+                if when is not None and when > reported + 0.5:
+                    break
+                try:
+                    packet.decode()
+                except (av.FFmpegError, ValueError):
+                    if when is not None:
+                        return when
+        except av.FFmpegError:
+            pass
+    return reported
 
 
 def _packet_time(packet: Any, start: float) -> float | None:
