@@ -114,6 +114,14 @@ class PublishPage(Page):
         self.upload_button.setVisible(self.available)
         row = QHBoxLayout()
         row.addWidget(self.upload_button)
+        from introstudio.gui.widgets.review_panel import open_review_dialog
+
+        self.review_button = QPushButton("&Review and approval…")  # review page, approvals, go live, take down
+        self.review_button.setObjectName("reviewButton")
+        self.review_button.setAccessibleName("Review and approval: review page, approvals, go live, take down")
+        self.review_button.clicked.connect(lambda: open_review_dialog(self))
+        self.review_button.setVisible(self.available)
+        row.addWidget(self.review_button)
         row.addStretch(1)
         self.body.addLayout(row)
         self.panel = ProgressPanel()
