@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "time; run it again to continue. Writes FOLDER/batch-report.html and .csv.")
     p.add_argument("folder", type=Path, metavar="FOLDER", help="a folder of project folders")
     p.add_argument("--steps", default="captions,render", metavar="LIST",
-                   help="comma-separated: captions, render, publish (default: captions,render)")
+                   help="comma-separated: captions, render, publish, golive (default: captions,render; golive makes "
+                        "each approved, uploaded video public, skipping those without current approvals)")
     p.add_argument("--preset", metavar="NAME", help="export preset (default: each project's own)")
     p.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: what is fastest "
                                                             "on this machine)")
@@ -141,9 +142,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
                             "Add --yes to confirm (videos keep each project's privacy, normally private), "
                             "or leave publish out of --steps.")
         publisher = _publisher(args, settings)
+    goliver = None
+    if "golive" in parse_steps(args.steps):
+        if not args.yes:
+            raise UserError("Nothing was run: the golive step makes every approved, uploaded video public on "
+                            "YouTube.", "Add --yes to confirm, or leave golive out of --steps.")
+        goliver = _goliver(args)
     job = run_batch(args.folder, args.steps, preset=args.preset, workers=args.workers,
                     scheduler_address=args.scheduler, retries=max(0, args.retries), options=options,
-                    publisher=publisher, log_file=args.paths.log_file)
+                    publisher=publisher, log_file=args.paths.log_file, goliver=goliver)
     show = not args.json
     bar = ProgressBar(enabled=show)
 
@@ -175,6 +182,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"note: the {step} step is not available in this version of IntroStudio; it was not run.")
     print(f"Report: {summary.report_html}")
     return 0 if summary.ok else 1
+
+
+def _goliver(args: argparse.Namespace) -> Any:
+    """go_live with this user's sign-in and quota ledger, and each project's approval policy."""
+    from introstudio.core.review.golive import go_live
+    from introstudio.core.review.policy import load_policy
+
+    ledger = args.ctx.quota_ledger()
+    connect = args.ctx.connector(ledger)
+
+    def golive(pf: Any) -> Any:
+        kit = args.ctx.brand_kit(pf)
+        return go_live(pf, load_policy(kit), connect=connect, ledger=ledger, actor="introstudio batch", kit=kit)
+    return golive
 
 
 def _publisher(args: argparse.Namespace, settings: Any) -> Any:

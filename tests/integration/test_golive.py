@@ -192,3 +192,47 @@ def test_golive_asks_first(yt, cli, uploaded, monkeypatch):
     r = cli("golive", folder)
     assert r.code == 1 and "Nothing was changed" in r.err
     assert yt.state.privacy_changes == []
+
+
+def test_batch_golive_makes_approved_projects_live_and_reports_each_state(yt, cli, tmp_path, home):
+    import os
+    import subprocess
+
+    from introstudio.core.batch.report import read_report_csv
+
+    folder = tmp_path / "cardiology"
+    ready = make_project(folder / "maria-lopez", size=300 * 1024)
+    waiting = make_project(folder / "omar-haddad", size=280 * 1024, seed=9)
+    for ex in (ready, waiting):
+        assert cli("publish", ex.pf.folder, "--yes", "--chunk-size", CHUNK).code == 0
+    for name, role in (("Maria Lopez", "clinician"), ("Sam Carter", "communications")):
+        assert cli("approve", ready.pf.folder, "--as", name, "--role", role).code == 0
+    assert cli("approve", waiting.pf.folder, "--as", "Omar Haddad", "--role", "clinician").code == 0
+
+    env = {**os.environ, "INTROSTUDIO_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-m", "introstudio", "batch", str(folder), "--steps", "golive", "--workers", "1"]
+    refused = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "--yes" in refused.stderr and yt.state.privacy_changes == []
+    done = subprocess.run([*args, "--yes", "--json"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    items = {Path(i["folder"]).name: i for i in json.loads(done.stdout)["items"]}
+    live, skipped = items["maria-lopez"], items["omar-haddad"]
+    assert live["steps"][-1]["step"] == "golive" and live["steps"][-1]["status"] == "done"
+    assert live["review_state"] == "live"
+    assert skipped["steps"][-1]["status"] == "skipped" and skipped["review_state"] == "in review"
+    assert "communications/compliance: no approval recorded" in skipped["steps"][-1]["message"]
+    by_id = {v.id: v for v in yt.state.videos.values()}
+    from introstudio.core.project import open_project
+
+    assert by_id[open_project(ready.pf.folder).project.publish.video_id].privacy == "public"
+    assert by_id[open_project(waiting.pf.folder).project.publish.video_id].privacy == "private"
+    rows = {r["folder"].rsplit("/", 1)[-1]: r for r in read_report_csv(folder / "batch-report.csv")}
+    assert rows["maria-lopez"]["review_state"] == "live" and rows["omar-haddad"]["review_state"] == "in review"
+    assert "golive skipped (communications/compliance: no approval recorded" in rows["omar-haddad"]["steps"]
+    assert (ready.pf.folder / "web" / "snippet.html").is_file()
+
+    again = subprocess.run([*args, "--yes", "--json"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    items = {Path(i["folder"]).name: i for i in json.loads(again.stdout)["items"]}
+    assert items["maria-lopez"]["steps"][-1] == {**items["maria-lopez"]["steps"][-1], "status": "skipped",
+                                                 "message": "already public"}
+    assert len(yt.state.privacy_changes) == 1

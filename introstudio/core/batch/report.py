@@ -23,7 +23,7 @@ from introstudio.core.project.store import ProjectFolder
 REPORT_HTML = "batch-report.html"
 REPORT_CSV = "batch-report.csv"
 CSV_COLUMNS = ("name", "status", "duration_seconds", "caption_check", "caption_problems", "script_match",
-               "loudness_lufs", "true_peak", "video", "srt", "vtt", "thumbnail", "published_url", "error", "hint",
+               "loudness_lufs", "true_peak", "video", "srt", "vtt", "thumbnail", "published_url", "review_state", "error", "hint",
                "steps", "seconds_taken", "attempt", "worker", "finished_at", "folder")
 
 
@@ -76,7 +76,7 @@ def _row(r: ItemResult) -> dict[str, Any]:
         "caption_check": r.caption_check, "caption_problems": r.caption_problems,
         "script_match": _round(r.script_match, 3), "loudness_lufs": _round(r.loudness_lufs, 1),
         "true_peak": _round(r.true_peak, 1), "video": r.video, "srt": r.srt, "vtt": r.vtt,
-        "thumbnail": r.thumbnail, "published_url": r.published_url, "error": r.error, "hint": r.hint,
+        "thumbnail": r.thumbnail, "published_url": r.published_url, "review_state": r.review_state, "error": r.error, "hint": r.hint,
         "steps": "; ".join(step_text(s) for s in r.steps), "seconds_taken": _round(r.seconds, 1),
         "attempt": r.attempt, "worker": r.worker, "finished_at": r.finished_at, "folder": r.folder,
     }
@@ -84,8 +84,8 @@ def _row(r: ItemResult) -> dict[str, Any]:
 
 def step_text(s: StepResult) -> str:
     """'render done'; a skipped publish says why ('publish skipped (the export has no captions; ...)')."""
-    return f"{s.step} {s.status}" + (f" ({s.message})" if s.step == "publish" and s.status == "skipped" and
-                                     s.message else "")
+    return f"{s.step} {s.status}" + (f" ({s.message})" if s.step in ("publish", "golive") and
+                                     s.status == "skipped" and s.message else "")
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -158,11 +158,13 @@ def _html_row(r: ItemResult, folder: Path) -> str:
         last = e(r.error) + (f'<br><span class="hint">What to do: {e(r.hint)}</span>' if r.hint else "")
     elif r.published_url:
         last = f'<a href="{e(r.published_url)}">{e(r.published_url)}</a>'
+        last += f"<br><small>{e(step_text(r.steps[-1]))}</small>" if r.steps and r.steps[-1].step == "golive" else ""
     else:
         last = e("; ".join(step_text(s) for s in r.steps))
     project = f'<a href="{_href(r.folder, folder)}">{e(r.name)}</a>'
     return (f'<tr class="{e(r.status)}"><td>{thumb}</td><td>{project}</td><td class="status">{e(r.status)}'
-            f"{f'<br><small>attempt {r.attempt}</small>' if r.attempt > 1 else ''}</td><td>{duration}</td>"
+            f"{f'<br><small>attempt {r.attempt}</small>' if r.attempt > 1 else ''}"
+            f"{f'<br><small>{e(r.review_state)}</small>' if r.review_state else ''}</td><td>{duration}</td>"
             f"<td>{captions}</td><td>{loud}</td><td>{outputs}</td><td>{last}</td></tr>")
 
 
@@ -207,4 +209,17 @@ def project_facts(pf: ProjectFolder, preset: str) -> dict[str, Any]:
         facts["script_match"] = take.script_match
     if pf.project.publish.video_id:
         facts["published_url"] = f"https://youtu.be/{pf.project.publish.video_id}"
+    facts["review_state"] = review_state(pf)
     return facts
+
+
+def review_state(pf: ProjectFolder) -> str:
+    """The clinician's state for the report (exported ... live, taken down); "" when it cannot be told."""
+    from introstudio.core.errors import IntroStudioError
+    from introstudio.core.review.approvals import review_status
+    from introstudio.core.review.policy import load_policy
+
+    try:
+        return review_status(pf, load_policy(pf.project.design.brand_kit)).state
+    except IntroStudioError:
+        return ""

@@ -122,7 +122,7 @@ def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, pr
               workers: int | None = None, scheduler_address: str | None = None,
               retries: int = DEFAULT_RETRIES, options: TaskOptions | None = None,
               publisher: Publisher | None = None, backend: Backend | None = None,
-              log_file: str | Path | None = None) -> Job[BatchSummary]:
+              log_file: str | Path | None = None, goliver: Publisher | None = None) -> Job[BatchSummary]:
     """Run `steps` for every project under `folder`, rewriting the report as each one finishes.
 
     `log_file`: where local workers log (the CLI passes the app log); Dask workers log where Dask says.
@@ -142,6 +142,9 @@ def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, pr
     if "publish" in chosen and not unavailable and publisher is None:
         raise UserError("Publishing needs the YouTube sign-in and an explicit confirmation.",
                         "Run `introstudio batch` with --yes (see `introstudio auth login`).")
+    if "golive" in chosen and goliver is None:
+        raise UserError("Going live needs the YouTube sign-in and an explicit confirmation.",
+                        "Run `introstudio batch` with --yes (each video goes live only with its approvals).")
     notes = tuple(f"The {s} step is not available in this version of IntroStudio; it was not run."
                   for s in unavailable)
     worker_steps = tuple(s for s in chosen if s in STEP_FUNCTIONS)
@@ -165,6 +168,8 @@ def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, pr
             item = event.result
             if "publish" in chosen and not unavailable and not event.will_retry:
                 item = _publish(item, publisher, options) if publisher else item
+            if "golive" in chosen and goliver is not None and not event.will_retry:
+                item = _golive(item, goliver, options)
             results[item.folder] = item
             final += 0 if event.will_retry else 1
             write_report(list(results.values()), info, running=True)
@@ -233,4 +238,41 @@ def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> Item
     status = FAILED if failed else DONE if any(s.status == DONE for s in steps) else SKIPPED
     return replace(item, status=status, steps=steps, published_url=url, seconds=item.seconds + step.seconds,
                    error=f"publish: {step.message}" if failed else item.error,
+                   hint=step.hint if failed else item.hint, finished_at=now_iso())
+
+
+def _golive(item: ItemResult, golive: Publisher, options: TaskOptions) -> ItemResult:
+    """Make one approved, uploaded project live; one without current approvals is skipped, saying what is missing."""
+    from introstudio.core.batch.report import review_state
+    from introstudio.core.review.approvals import NotReadyError
+
+    if item.status == FAILED:
+        return replace(item, steps=(*item.steps, StepResult("golive", NOT_RUN, message="not run: an earlier "
+                                                                                       "step failed")))
+    started = time.monotonic()
+    state = item.review_state
+    try:
+        with batch_lock(item.folder, "a batch (going live)", wait=options.lock_wait):
+            pf = open_project(Path(item.folder))
+            try:
+                change = run_job(golive(pf))
+                step = StepResult("golive", DONE if change.changed else SKIPPED, time.monotonic() - started,
+                                  f"{'now' if change.changed else 'already'} {change.after}")
+            finally:
+                state = review_state(pf)
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except NotReadyError as exc:  # nothing was sent: it waits for its approvals (or its upload)
+        step = StepResult("golive", SKIPPED, time.monotonic() - started, exc.message.removeprefix("Not live: "),
+                          exc.hint)
+    except IntroStudioError as exc:
+        step = StepResult("golive", FAILED, time.monotonic() - started, exc.message, exc.hint)
+    except Exception as exc:  # a bug: keep it in this item
+        step = StepResult("golive", FAILED, time.monotonic() - started, f"Unexpected error: {exc!r}",
+                          "This is a bug; the details are in the log.")
+    steps = (*item.steps, step)
+    failed = step.status == FAILED
+    status = FAILED if failed else DONE if any(s.status == DONE for s in steps) else SKIPPED
+    return replace(item, status=status, steps=steps, review_state=state, seconds=item.seconds + step.seconds,
+                   error=f"golive: {step.message}" if failed else item.error,
                    hint=step.hint if failed else item.hint, finished_at=now_iso())

@@ -3,7 +3,7 @@
 `process_project(folder, options)` opens the project itself, holds the project's batch lock while it works,
 skips a step whose inputs have not changed since it last ran, and always returns an `ItemResult`
 (never raises for a failure of the project, so one bad clip cannot stop a batch). Publishing runs in
-the batch's own process instead (run.py), where the YouTube sign-in and the quota ledger live.
+the batch's own process instead (run.py), where the YouTube sign-in and the quota ledger live; so does go-live.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from introstudio.core.project.store import ProjectFolder, open_project
 
 log = logging.getLogger(__name__)
 
-STEPS = ("captions", "render", "publish")
+STEPS = ("captions", "render", "publish", "golive")
 DONE, SKIPPED, FAILED, NOT_RUN = "done", "skipped", "failed", "not run"
 
 
@@ -77,6 +77,7 @@ class ItemResult:
     vtt: str | None = None
     thumbnail: str | None = None
     published_url: str | None = None
+    review_state: str = ""  # exported, uploaded, in review, approved, live, taken down (core/review)
     attempt: int = 1
     worker: str = ""
     finished_at: str = field(default_factory=now_iso)

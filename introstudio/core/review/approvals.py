@@ -36,7 +36,11 @@ STATEMENTS = {
 }
 
 
-class ApprovalsMissingError(UserError):
+class NotReadyError(UserError):
+    """Go-live was refused before anything was sent: the project is not ready (approvals, upload)."""
+
+
+class ApprovalsMissingError(NotReadyError):
     """Go-live was refused: a required approval is missing or stale; the message names each."""
 
 

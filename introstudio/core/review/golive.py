@@ -22,7 +22,7 @@ from introstudio.core.locks import publish_lock
 from introstudio.core.project.model import now_iso
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.review import audit
-from introstudio.core.review.approvals import ApprovalsMissingError, review_status, withdraw_all
+from introstudio.core.review.approvals import ApprovalsMissingError, NotReadyError, review_status, withdraw_all
 from introstudio.core.review.policy import ApprovalPolicy
 from introstudio.core.review.web import WEB_DIR, WebOutputs, withdraw_web_outputs, write_web_outputs
 
@@ -68,7 +68,7 @@ def check_ready(pf: ProjectFolder, policy: ApprovalPolicy, kit: str | None = Non
             "DIR --as NAME --role ROLE` once the reviewer has confirmed what it shows.")
     video_id = pf.project.publish.video_id
     if not video_id:
-        raise UserError("Not live: the video has not been uploaded yet.",
+        raise NotReadyError("Not live: the video has not been uploaded yet.",
                         "Upload it privately first: `introstudio publish DIR` (then go live).")
     uploaded = (pf.project.publish.upload or {}).get("sha256")
     approved = status.subject.video.get("sha256") if status.subject else None
