@@ -113,12 +113,11 @@ def load_settings(file: Path) -> Settings:
 
 
 def save_settings(file: Path, settings: Settings) -> None:
+    import tomli_w
+
     settings.validate()
     file.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"schema_version = {SETTINGS_VERSION}"]
-    for key, value in asdict(settings).items():
-        lines.append(f"{key} = {_toml_value(value)}")
-    atomic_write_text(file, "\n".join(lines) + "\n")
+    atomic_write_text(file, tomli_w.dumps({"schema_version": SETTINGS_VERSION, **asdict(settings)}))
 
 
 def update_settings(file: Path, **changes: Any) -> Settings:
@@ -129,12 +128,3 @@ def update_settings(file: Path, **changes: Any) -> Settings:
     settings = replace(load_settings(file), **changes)
     save_settings(file, settings)
     return settings
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text}"'

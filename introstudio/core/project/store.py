@@ -11,7 +11,7 @@ from typing import Any
 
 from introstudio.core.errors import NotFoundError, ProjectError, disk_error
 from introstudio.core.locks import project_lock
-from introstudio.core.project.atomic import atomic_write_text
+from introstudio.core.project.atomic import atomic_write_text, sweep_stale_temps
 from introstudio.core.project.fields import ProjectFieldError
 from introstudio.core.project.merge import comparable, merge
 from introstudio.core.project.migrations import migrate
@@ -173,6 +173,7 @@ def open_project(folder: Path) -> ProjectFolder:
                             "Create one with `introstudio new DIR --name ...`, or point to the project folder.")
     data = _read_json(file)
     doc = _normalised(migrate(data, source=str(file)), file)
+    sweep_stale_temps(folder)  # half-written saves of runs that were killed (never a live one's)
     return ProjectFolder(folder, Project.from_dict(doc), base=doc)
 
 
