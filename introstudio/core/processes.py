@@ -78,10 +78,20 @@ _guard_lock = threading.Lock()
 _guard_pipe: tuple[int, int] | None = None  # (read end handed to every watcher, write end only we hold)
 
 
+def _guard_launcher() -> list[str]:
+    """How to run `_guard.py`: the interpreter on the script, or the frozen app's own `--guard` entry
+    (introstudio/__main__.py); [] where neither can run."""
+    if not sys.executable:
+        return []
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--guard"]
+    return [sys.executable, "-I", "-S", str(GUARD_SCRIPT)] if GUARD_SCRIPT.is_file() else []
+
+
 def _guard_fd() -> int | None:
-    """The read end of this process's life pipe (made once); None where the guard cannot run (frozen app)."""
+    """The read end of this process's life pipe (made once); None where the guard cannot run."""
     global _guard_pipe
-    if getattr(sys, "frozen", False) or not sys.executable or not GUARD_SCRIPT.is_file():
+    if not _guard_launcher():
         return None
     with _guard_lock:
         if _guard_pipe is None:
@@ -138,7 +148,7 @@ def start(command: Sequence[str | os.PathLike[str]], **popen_kwargs: Any) -> sub
         return subprocess.Popen(args, start_new_session=True, **popen_kwargs)
     env = dict(popen_kwargs.pop("env", None) or os.environ)
     env[GUARD_COMMAND_VARIABLE] = json.dumps(args)
-    guarded = [sys.executable, "-I", "-S", str(GUARD_SCRIPT), str(fd)]
+    guarded = [*_guard_launcher(), str(fd)]
     proc = subprocess.Popen(guarded, pass_fds=(fd,), start_new_session=True, env=env, **popen_kwargs)
     log.debug("started %s as process %s", Path(args[0]).name, proc.pid)
     return proc
