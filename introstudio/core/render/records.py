@@ -297,4 +297,9 @@ def record_export(pf: ProjectFolder, record: ExportRecord) -> ExportRecord:
     """Add `record` to the project, replacing every older record of the same video file, and save."""
     put_records(pf, [record])
     pf.save()
+    from introstudio.core.review import audit  # the audit trail of what the public will see (core/review)
+
+    audit.record(pf.folder, "export", audit.actor(pf.what), {
+        "file": record.file, "preset": record.preset, "size": record.size, "sha256": record.sha256,
+        "inputs_hash": record.inputs_hash, "sidecar_sha256": dict(record.sidecar_sha256)})
     return record

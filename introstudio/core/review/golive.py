@@ -79,14 +79,20 @@ def check_ready(pf: ProjectFolder, policy: ApprovalPolicy, kit: str | None = Non
     return status
 
 
-def _need(ledger: Any, units: int) -> None:
+def _need(ledger: Any, units: int, again: str) -> None:
+    """Refuse before sending anything when today's quota cannot pay for the change (nothing is queued)."""
     if ledger is None:
         return
+    from introstudio.core.publish.errors import QuotaExceededError
     from introstudio.core.publish.quota import Need
 
-    need = Need(units, 0)
-    if not ledger.fits(need):
-        raise ledger.wait_error(need, "Changing the video's privacy")
+    if not ledger.fits(Need(units, 0)):
+        left, reset = ledger.usage().units_left, ledger.next_reset().astimezone()
+        raise QuotaExceededError(
+            f"Nothing was changed: changing the video's privacy needs {units} quota units, but only {left} are left "
+            "today.", f"Run `{again}` again after YouTube's daily reset at {reset:%H:%M} on {reset:%a %d %b} "
+            "(midnight Pacific time)" + ("; to take it down at once, make it private in YouTube Studio." if
+                                          "takedown" in again else "."))
 
 
 def _set_privacy(api: Any, video_id: str, privacy: str, fraction: float) -> Job[tuple[str, str, int]]:
@@ -113,19 +119,32 @@ def _set_privacy(api: Any, video_id: str, privacy: str, fraction: float) -> Job[
     return before, after, 51
 
 
+def _connect(connect: Connect) -> Any:
+    """The API with the permission videos.update needs (youtube.force-ssl, the one captions need too)."""
+    from introstudio.core.publish.auth import scopes_for
+    from introstudio.core.publish.errors import AuthError
+
+    try:
+        return connect(scopes_for(True))
+    except AuthError as exc:
+        if "force-ssl" not in exc.message:
+            raise
+        raise AuthError("Nothing was changed: the YouTube sign-in does not allow changing a video's privacy "
+                        "(youtube.force-ssl).", "Run `introstudio auth login` again and allow every permission "
+                        "IntroStudio asks for.") from exc
+
+
 def go_live(pf: ProjectFolder, policy: ApprovalPolicy, *, connect: Connect, ledger: Any = None,
             actor: str = "IntroStudio", kit: str | None = None) -> Job[PrivacyChange]:
     """Make the approved, uploaded video `public`/`unlisted`, then write the web team's files."""
-    from introstudio.core.publish.auth import scopes_for
-
     check_ready(pf, policy, kit)  # before the lock and the network: say what is missing at once
     yield Progress(0.0, "Checking the approvals")
     with publish_lock(pf.folder, f"{actor} (going live)", LOCK_WAIT):
         pf.reload()  # what another process recorded meanwhile (a take-down, a new export, an approval)
         status = check_ready(pf, policy, kit)
         video_id = str(pf.project.publish.video_id)
-        _need(ledger, 51)
-        api = connect(scopes_for(True))  # videos.update needs youtube.force-ssl, as captions do
+        _need(ledger, 51, "introstudio golive DIR")
+        api = _connect(connect)
         before, after, units = yield from _set_privacy(api, video_id, status.visibility, 0.2)
         if after != status.visibility:
             raise PrivacyNotChangedError(
@@ -165,8 +184,6 @@ def write_web(pf: ProjectFolder, subject: Any, video_id: str, at: str) -> WebOut
 def take_down(pf: ProjectFolder, reason: str, *, connect: Connect, ledger: Any = None,
               actor: str = "IntroStudio") -> Job[PrivacyChange]:
     """Make the video private again (a clinician left, a detail is wrong); withdraws every approval."""
-    from introstudio.core.publish.auth import scopes_for
-
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise UserError("A take-down needs a reason.", 'Pass --reason "..." (e.g. "Dr. Lopez left in March").')
@@ -177,8 +194,8 @@ def take_down(pf: ProjectFolder, reason: str, *, connect: Connect, ledger: Any =
         if not video_id:
             raise UserError("There is nothing to take down: this project has no video on YouTube.",
                             "Check the project folder; `introstudio info DIR` shows what was published.")
-        _need(ledger, 51)
-        api = connect(scopes_for(True))
+        _need(ledger, 51, "introstudio takedown DIR")
+        api = _connect(connect)
         before, after, units = yield from _set_privacy(api, video_id, "private", 0.2)
         if after != "private":
             raise PrivacyNotChangedError(f"YouTube kept video {video_id} {after}.",
