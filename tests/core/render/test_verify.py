@@ -68,6 +68,8 @@ def test_a_bit_flipped_export_has_decode_errors(good, tmp_path):
 def test_wrong_length_and_missing_audio_are_refused(good, tmp_path):
     with pytest.raises(MediaError, match=r"video stream lasts 3\.00 s, not 9\.00 s"):
         run_job(verify_video(good, 9.0, need_audio=True))
+    with pytest.raises(MediaError, match=r"damaged: its video stream lasts 3\.00 s, not 3\.30 s\. It was"):
+        run_job(verify_video(good, 3.3, need_audio=True))  # whole packets missing at the end: no decode error
     silent = make_clip(tmp_path / "silent.mp4", seconds=SECONDS, size=(160, 120), audio=False)
     run_job(verify_video(silent, SECONDS, need_audio=False))
     with pytest.raises(MediaError, match="it has no audio stream"):
