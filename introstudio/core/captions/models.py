@@ -155,7 +155,7 @@ def check_installed(folder: Path, verify: bool = False) -> str:
         if not path.is_file():
             return f"{name} is missing"
         if path.stat().st_size != record.get("size"):
-            return f"{name} has {path.stat().st_size:,} bytes, {record.get('size'):,} expected"
+            return f"{name} has {path.stat().st_size:,} bytes, {record.get('size')} expected"
         if verify and sha256_file(path) != record.get("sha256"):
             return f"{name} does not have the SHA-256 recorded at install"
     return ""
