@@ -69,20 +69,39 @@ def current_subject(pf: ProjectFolder, visibility: str, kit: str | None = None) 
     """The latest export (checked: the very file recorded), its caption files and the metadata, as now."""
     from introstudio.core.publish.assets import find_assets
     from introstudio.core.publish.metadata import build_metadata, load_templates
-    from introstudio.core.render.records import file_sha256, recorded_export, stored_path, verify_recorded
+    from introstudio.core.render.records import recorded_export, stored_path, verify_recorded
 
     assets = find_assets(pf)
     record = recorded_export(pf, assets.video)
-    video = verify_recorded(pf, record)
-    sha = record.sha256 or file_sha256(video)
+    video = assets.video
+    sha = sha256_of(video)
+    if (record.size is not None and record.size != video.stat().st_size) or record.sha256 not in (None, sha):
+        verify_recorded(pf, record)  # raises the export check's own error (changed after it was exported)
     captions: dict[str, dict[str, Any]] = {}
     for kind, path in (("srt", assets.srt), ("vtt", stored_path(pf, record.vtt))):
         if path is not None and path.is_file():
-            captions[kind] = {"file": _stored(pf, path), "sha256": file_sha256(path)}
+            captions[kind] = {"file": _stored(pf, path), "sha256": sha256_of(path)}
     meta = build_metadata(pf.project, load_templates(pf.project.design.brand_kit or kit), None, None)
     metadata = {k: list(v) if isinstance(v := getattr(meta, k), tuple) else v for k in METADATA_FIELDS}
     return Subject({"file": _stored(pf, video), "size": video.stat().st_size, "sha256": sha}, captions, metadata,
                    visibility, record.take_id, record.duration)
+
+
+_HASHES: dict[tuple[str, int, int, int], str] = {}
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, remembered while its size, mtime and inode stay the same (the app re-checks approvals
+    on every visit: a large export is hashed once, not each time)."""
+    from introstudio.core.render.records import file_sha256
+
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _HASHES:
+        if len(_HASHES) > 256:
+            _HASHES.clear()
+        _HASHES[key] = file_sha256(path)
+    return _HASHES[key]
 
 
 def _stored(pf: ProjectFolder, path: Path) -> str:
