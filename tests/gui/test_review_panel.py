@@ -87,6 +87,9 @@ def test_review_approve_golive_and_takedown_from_the_publish_page(qtbot, yt, upl
     assert "Now public: https://youtu.be/" in panel.result.text() and "snippet.html" in panel.result.text()
     assert "State: <b>live</b>" in panel.state.text() and not panel.golive_button.isEnabled()
     assert "went live: private -> public" in panel.history.toPlainText()
+    shot = ROOT / "tests" / "output" / "review" / "review-panel.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    assert page.review_dialog.grab().save(str(shot))  # for a person to look at
 
     monkeypatch.setattr(review_panel.ReviewAsk, "takedown_reason", classmethod(lambda cls, parent: "left in March"))
     panel.takedown_button.click()
