@@ -124,7 +124,7 @@ def store_track(pf: ProjectFolder, track: CaptionTrack) -> tuple[Path, ...]:
     from introstudio.core.review import audit
 
     audit.record(pf.folder, "captions", audit.actor(pf.what), {
-        "action": "imported" if track.engine == "imported" else "made", "take_id": track.take_id,
+        "action": "imported" if track.engine == "imported" else "edited" if track.edited else "made", "take_id": track.take_id,
         "cues": len(track.cues), "engine": track.engine, "model": track.model, "language": track.language})
     return tuple(files)
 
