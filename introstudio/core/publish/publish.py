@@ -113,6 +113,9 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
         raise ConfirmationRequiredError("Nothing was uploaded: publishing to YouTube needs an explicit confirmation.",
                                         "Answer yes at the prompt, or pass --yes.")
     assets = find_assets(pf, options.video)
+    from introstudio.core.render.records import recorded_export, verify_recorded
+
+    verify_recorded(pf, recorded_export(pf, assets.video))  # still the very file that was checked and recorded
     templates = load_templates(pf.project.design.brand_kit or options.brand_kit)
     meta = build_metadata(pf.project, templates, privacy, options.contains_synthetic_media)
     if meta.privacy == "public" and not public_confirmed:
