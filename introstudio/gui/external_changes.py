@@ -117,6 +117,9 @@ class ExternalChanges(QObject):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._poll_now)
         window.installEventFilter(self)
+        bar = window.statusBar()  # there from the start, so a note never shifts the page under the cursor
+        bar.setObjectName("statusBar")
+        bar.setAccessibleName("Status")
 
     def watch(self, pf: ProjectFolder | None) -> None:
         """Follow `pf` (None: stop watching)."""

@@ -191,3 +191,23 @@ def test_an_import_in_the_app_is_its_own_change_and_keeps_what_was_typed_meanwhi
     assert [t["id"] for t in doc["takes"]] == [1, 2] and doc["clinician"]["department"] == "Heart Center"
     assert "another IntroStudio" not in window.statusBar().currentMessage()
     assert shown_errors == []
+
+
+def test_undo_never_puts_back_an_old_value_over_a_change_made_elsewhere(qtbot, window, project, tmp_path):
+    page = window.pages["clinician"]
+    type_into(qtbot, window, "department", "Heart Center")
+    page.flush()
+    assert window.undo_action.isEnabled()
+    srt = tmp_path / "take1.srt"
+    srt.write_text("1\n00:00:00,000 --> 00:00:00,900\nHello.\n", encoding="utf-8")
+    introstudio("captions", "import", project.folder, srt)  # another part: our profile edit still undoes
+    qtbot.waitUntil(lambda: window.pf.project.captions_for(1) is not None, timeout=5000)
+    qtbot.wait(50)
+    assert window.undo_action.isEnabled()
+
+    edit_elsewhere(project.folder, phone="555-0199")  # the part our undo step would restore
+    qtbot.waitUntil(lambda: page.fields["phone"].text() == "555-0199", timeout=5000)
+    qtbot.waitUntil(lambda: not window.undo_action.isEnabled(), timeout=1000)
+    window.undo_action.trigger()  # nothing to undo: their phone stays
+    assert on_disk(project.folder)["clinician"]["phone"] == "555-0199"
+    assert window.pf.project.clinician.department == "Heart Center"
