@@ -85,7 +85,7 @@ def cmd_captions(args: argparse.Namespace) -> int:
                    "departures": track.departures, "violations": [v.__dict__ for v in result.violations],
                    "needed_rescue": result.needed_rescue, "rescues": track.rescues,
                    "uncaptioned_speech": [r.to_dict() for r in result.uncaptioned],
-                   "corrected": list(result.corrected),
+                   "corrected": list(result.corrected), "seconds": result.seconds,
                    "files": [str(f) for f in result.files] + ([str(args.output)] if args.output else [])})
         return 0
     print(f"Take {track.take_id}: {len(track.cues)} captions ({track.engine} {track.model}, {track.profile} profile)")

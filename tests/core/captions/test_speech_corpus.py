@@ -94,7 +94,7 @@ def piper_takes(corpus_dir):
     }
 
 
-def caption(folder: Path, take, clinician=None, script_values=None):
+def caption(folder: Path, take, clinician=None, caption_job=True):
     """A project holding the take (its script, or the template for `clinician`), captioned for real."""
     from introstudio.core.captions.pipeline import caption_take
     from introstudio.core.jobs import run_job
@@ -105,7 +105,7 @@ def caption(folder: Path, take, clinician=None, script_values=None):
     script = (Script(template_id="physician-intro") if clinician else Script(free_text=take.script_text))
     pf = create_project(folder, clinician or Clinician(name="Amara Okafor", specialty="Cardiology"), script)
     run_job(import_takes(pf, [take.video]))
-    return pf, run_job(caption_take(pf))
+    return pf, run_job(caption_take(pf)) if caption_job else None
 
 
 @pytest.fixture(scope="session")
@@ -153,8 +153,6 @@ def dropout(corpus_dir, tmp_path_factory):
     """espeak-ng reading the first three paragraphs of DROPOUT's physician script, muxed with bundled ffmpeg."""
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
-    from introstudio.core.project.model import Clinician
-
     corpus = _corpus()
     script = corpus.cardiology_script(slice(0, 3), DROPOUT)
     wav = corpus_dir / "dropout.wav"
@@ -162,28 +160,38 @@ def dropout(corpus_dir, tmp_path_factory):
     video = corpus_dir / "dropout.mp4"
     audio_seconds = wav.stat().st_size / 2 / 22050
     corpus.mux(wav, video, audio_seconds)
-    take = corpus.Take("dropout", script, [corpus.Sentence(script, 0.0, audio_seconds)], video, wav)
-    folder = tmp_path_factory.mktemp("project-dropout")
-    return take, *caption(folder, take, Clinician(**DROPOUT))
+    return corpus.Take("dropout", script, [corpus.Sentence(script, 0.0, audio_seconds)], video, wav)
 
 
-def test_speech_the_recogniser_dropped_is_heard_again(dropout):
+def test_the_dropout_take_still_reproduces(dropout, tmp_path):
+    """With the script prompt, tiny.en alone loses much of this take (the input the rescue tests stand on)."""
     from introstudio.core.captions.align import script_prompt
     from introstudio.core.captions.engines.base import TranscribeOptions
     from introstudio.core.captions.engines.faster import FasterWhisperEngine
-    from introstudio.core.captions.pipeline import project_script_text
     from introstudio.core.jobs import run_job
+    from introstudio.core.project.model import Clinician, Script
+    from introstudio.core.project.ops import filled_script
+    from introstudio.core.project.store import create_project
 
-    take, pf, result = dropout
-    full_script, _ = project_script_text(pf)
-    raw = run_job(FasterWhisperEngine(None).transcribe(take.video, TranscribeOptions(
-        initial_prompt=script_prompt(full_script))))
-    spoken = len(keys(take.script_text))
-    assert len(raw.words) < 0.8 * spoken, "the input no longer reproduces the drop-out: find a new one"
-    assert result.rescues, "the drop-out was not noticed"
+    pf = create_project(tmp_path / "p", Clinician(**DROPOUT), Script(template_id="physician-intro"))
+    prompt = script_prompt(filled_script(pf.project).text)
+    raw = run_job(FasterWhisperEngine(None).transcribe(dropout.video, TranscribeOptions(initial_prompt=prompt)))
+    assert len(raw.words) < 0.8 * len(keys(dropout.script_text)), "the input no longer drops speech: find a new one"
+
+
+@pytest.mark.parametrize("prompt", [True, False], ids=["with-prompt", "without-prompt"])
+def test_captions_never_end_early_while_speech_goes_on(prompt, dropout, tmp_path):
+    from introstudio.core.captions.pipeline import caption_take
+    from introstudio.core.jobs import run_job
+    from introstudio.core.project.model import Clinician
+
+    pf, _ = caption(tmp_path / "p", dropout, Clinician(**DROPOUT), caption_job=False)
+    result = run_job(caption_take(pf, prompt=prompt))
     assert result.uncaptioned == ()
-    stored = pf.project.captions_for(pf.project.takes[0].id).rescues
-    assert stored and {r["outcome"] for r in stored} <= {"recognised", "placed"}
+    if prompt:  # the recogniser lost speech: it was heard again, and the track and the result say so
+        assert result.needed_rescue
+        stored = pf.project.captions_for(pf.project.takes[0].id).rescues
+        assert stored and {r["outcome"] for r in stored} <= {"recognised", "placed"}
     shown = caption_text(result.track)
-    assert word_error(take.script_text, shown) <= 0.05, shown
-    assert result.track.cues[-1].end >= take.duration - 2.0, "the captions end before the speech"
+    assert word_error(dropout.script_text, shown) <= 0.02, shown
+    assert result.track.cues[-1].end >= dropout.sentences[-1].end - 0.8, "the captions end before the speech"
