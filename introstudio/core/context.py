@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from introstudio.core.paths import AppPaths
-from introstudio.core.settings import Settings, load_settings
+from introstudio.core.org_settings import load_settings_with_org
+from introstudio.core.settings import Settings
 
 if TYPE_CHECKING:
     from introstudio.core.batch.tasks import TaskOptions
@@ -55,7 +56,7 @@ class AppContext:
             home = Path(env[HOME_ENV])
         paths = AppPaths.for_user(home)
         try:
-            settings, error = load_settings(paths.settings_file), None
+            settings, error = load_settings_with_org(paths.settings_file, env), None  # org defaults under the user's
         except Exception as exc:  # noqa: BLE001 - InvalidInputError for a damaged file; reported by the caller
             if strict:
                 raise
@@ -64,7 +65,7 @@ class AppContext:
 
     def reload_settings(self) -> AppContext:
         """A context with the settings file read again (after the app's settings dialog saved it)."""
-        return AppContext(self.paths, load_settings(self.paths.settings_file), self.environ)
+        return AppContext(self.paths, load_settings_with_org(self.paths.settings_file, self.environ), self.environ)
 
     # --- captions ---------------------------------------------------------------------------------------
 
