@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", default=None, metavar="NAME", help="caption profile: default, dcmp, bbc, "
                                                                    "clinical-ada")
     p.add_argument("--no-script", action="store_true", help="do not align to the project's script")
+    p.add_argument("--script-prompt", action="store_true",
+                   help="also give the recogniser the script's names as a prompt (off by default: on some takes it "
+                        "makes the model lose speech, which is then heard again; the names are checked anyway)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="also export to FILE.srt or FILE.vtt")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_captions)
@@ -74,7 +77,7 @@ def cmd_captions(args: argparse.Namespace) -> int:
     profile = args.profile or pf.project.design.caption_profile or settings.caption_profile
     result = drive(caption_take(pf, args.take, engine=args.engine, model=args.model or settings.caption_model or None,
                                 language=args.language, profile=profile, use_script=not args.no_script,
-                                cache_dir=args.paths.cache_dir),
+                                cache_dir=args.paths.cache_dir, prompt=True if args.script_prompt else None),
                    show=not args.json)
     if args.output:
         write_captions(result.track.cues, args.output)

@@ -195,3 +195,22 @@ def test_captions_never_end_early_while_speech_goes_on(prompt, dropout, tmp_path
     shown = caption_text(result.track)
     assert word_error(dropout.script_text, shown) <= 0.02, shown
     assert result.track.cues[-1].end >= dropout.sentences[-1].end - 0.8, "the captions end before the speech"
+
+
+def test_the_command_says_plainly_when_speech_needed_rescue(dropout, tmp_path, cli):
+    from introstudio.core.jobs import run_job
+    from introstudio.core.project.model import Clinician, Script
+    from introstudio.core.project.ops import import_takes
+    from introstudio.core.project.store import create_project
+
+    folder = tmp_path / "p"
+    run_job(import_takes(create_project(folder, Clinician(**DROPOUT), Script(template_id="physician-intro")),
+                         [dropout.video]))
+    shown = cli("captions", folder, "--script-prompt")
+    assert shown.code == 0, shown.err
+    assert "Rescue: the recogniser missed" in shown.out and "heard on a second listen" in shown.out, shown.out
+    as_json = cli("captions", folder, "--script-prompt", "--json").json()
+    assert as_json["needed_rescue"] is True and as_json["rescues"] and as_json["uncaptioned_speech"] == []
+    assert as_json["seconds"]["checks"] > 0
+    plain = cli("captions", folder, "--json").json()  # the default: no prompt, nothing lost
+    assert plain["uncaptioned_speech"] == []
