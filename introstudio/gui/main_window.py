@@ -289,9 +289,9 @@ class MainWindow(QMainWindow):
 
     def _page_saved(self) -> None:
         """A page saved the project: remember it as the state the next edit is undone to."""
+        self.external.saved()
         self.history.sync()
         self.update_steps()
-        self.external.saved()
 
     def _undone(self, page: str) -> None:
         """An undo or redo changed the project: show the page the edit was made on, as it is now."""
