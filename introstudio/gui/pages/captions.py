@@ -412,5 +412,6 @@ class CaptionsPage(Page):
                  f"{departures} differ from the script" if departures else "all follow the script"]
         if self.track.edited:
             parts.append("corrected by hand")
+        parts += [f"{len(self.track.rescues)} stretch(es) of speech needed a second listen"] * bool(self.track.rescues)
         self.report.setText(" · ".join(parts) + ".")
 
