@@ -184,8 +184,9 @@ def _report(args: argparse.Namespace, result: Any, ledger: Any) -> int:
     if result.web is not None:
         print(f"For the web page: {result.web.snippet} (embed, transcript and JSON-LD; also as separate files "
               f"in {result.web.folder})")
-    for path in result.removed:
-        print(f"Removed {path}: take the video off the web page too.")
+    if result.removed:
+        print(f"Removed {', '.join(p.name for p in result.removed)} from {result.removed[0].parent}: take the video "
+              "off the clinician's web page too.")
     return 0
 
 
