@@ -44,6 +44,7 @@ from PySide6.QtMultimedia import (
 
 from introstudio.core.errors import MediaError
 from introstudio.core.media.recording import RecordingLock, new_raw_path
+from introstudio.core.permissions import device_error_text
 from introstudio.gui.synthetic import SyntheticSource
 
 log = logging.getLogger("introstudio.gui")
@@ -185,7 +186,8 @@ class Recorder(QObject):
                                          for f in formats])
             if best is not None:
                 self.camera.setCameraFormat(formats[best])
-            self.camera.errorOccurred.connect(lambda _e, text: self.failed.emit(f"Camera: {text}"))
+            # A refusal (macOS/Windows privacy settings) says where to allow it (core/permissions.py).
+            self.camera.errorOccurred.connect(lambda _e, text: self.failed.emit(device_error_text("camera", text)))
         self.session.setCamera(self.camera)
 
     def set_microphone(self, device: QAudioDevice | None) -> None:

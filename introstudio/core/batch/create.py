@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from introstudio.core.batch.names import clinician_slug, slug
+from introstudio.core.filenames import portable_name
 from introstudio.core.batch.roster import Roster, RosterRow, RowProblem, read_roster
 from introstudio.core.errors import IntroStudioError, InvalidInputError, NotFoundError
 from introstudio.core.jobs import Job, Progress, scaled
@@ -116,7 +117,7 @@ def import_roster(roster: str | Path, into: str | Path, template: str | None = N
     plans: list[_Plan] = []
     columns = frozenset(r.fields() | ({"name"} if r.fields() & {"first_name", "last_name"} else set()))
     for row in r.rows:
-        folder = into / (clinician_slug(row.name) or f"clinician-{slug(row.name) or row.row}")
+        folder = into / portable_name(clinician_slug(row.name) or f"clinician-{slug(row.name) or row.row}")  # "con"
         existing = (folder / PROJECT_FILE).is_file()
         if folder.exists() and not existing and (not folder.is_dir() or any(folder.iterdir())):
             problems.append(RowProblem(row.row, f"{folder} already exists and is not an IntroStudio project.",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from introstudio.core.errors import DiskError, MediaError, UserError, disk_error
+from introstudio.core.filenames import is_device_name
 from introstudio.core.jobs import Job, Progress, run_job
 from introstudio.core.media.diagnose import require_file
 from introstudio.core.media.probe import MediaInfo, probe
@@ -258,7 +259,6 @@ def _copy_error(exc: OSError, name: str, folder: Path) -> UserError:
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _MAX_STEM_BYTES = 120
 
 
@@ -269,7 +269,7 @@ def safe_filename(name: str) -> str:
     if not dot or not stem.strip(" .") or not re.fullmatch(r"\w{1,10}", suffix):
         stem, suffix = name, ""
     stem = _UNSAFE.sub("_", stem).strip(" .") or "clip"
-    if stem.split(".")[0].upper() in _RESERVED:
+    if is_device_name(stem):  # CON, nul.tar, "CON " and COM¹ too (core/filenames.py)
         stem = "_" + stem
     while len(stem.encode("utf-8")) > _MAX_STEM_BYTES:
         stem = stem[:-1].rstrip(" .")

@@ -127,6 +127,9 @@ class ProjectFolder:
 def create_project(folder: Path, clinician: Clinician, script: Script) -> ProjectFolder:
     """Make a new project folder; refuses to touch a folder that already holds a project or other files."""
     folder = Path(folder).expanduser().absolute()
+    from introstudio.core.filenames import check_folder_name
+
+    check_folder_name(folder.name)  # Windows: CON, "Dr. Kim." and the like are refused with a usable name
     if (folder / PROJECT_FILE).exists():
         raise ProjectError(f"{folder} already holds a project.",
                            "Open it with `introstudio info`, or choose another folder.")
