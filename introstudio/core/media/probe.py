@@ -1,17 +1,14 @@
-"""Probe a media file into typed facts (size, rate, rotation, VFR) with PyAV, or with ffprobe if asked."""
+"""Probe a media file into typed facts (size, rate, rotation, VFR) with PyAV."""
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
 from dataclasses import asdict, dataclass, fields
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from introstudio.core.errors import ToolError
 from introstudio.core.media.diagnose import require_file, unreadable
 
 PTS_SAMPLE = 120  # video packets whose timestamps decide VFR (demux only, cheap)
@@ -91,15 +88,10 @@ class MediaInfo:
         )
 
 
-def probe(path: str | os.PathLike[str], ffprobe: str | None = None) -> MediaInfo:
-    """Read `path`'s container and streams; raise MediaError saying why when it is not usable media.
-
-    PyAV does the work unless `ffprobe` names an ffprobe executable to use instead.
-    """
+def probe(path: str | os.PathLike[str]) -> MediaInfo:
+    """Read `path`'s container and streams with PyAV; raise MediaError saying why when it is not usable media."""
     file = Path(os.path.abspath(path))
     size = require_file(file)
-    if ffprobe:
-        return _probe_ffprobe(file, size, ffprobe)
     return _probe_pyav(file, size)
 
 
@@ -183,7 +175,7 @@ def _video_info(
     pix_fmt: str,
     frames: int | None,
 ) -> VideoStreamInfo:
-    """Derive display size, rotation, fps and VFR the same way for both backends."""
+    """Derive display size, rotation, fps and VFR from the stream's facts."""
     rotation = (int(round(-float(ccw_rotation) / 90.0)) % 4) * 90
     display_w, display_h = width, height
     if sar and sar > 0 and sar != 1:
@@ -264,67 +256,3 @@ def _number(value: Any, default: float) -> float:
     except (TypeError, ValueError):
         return default
 
-
-def _probe_ffprobe(path: Path, size: int, ffprobe: str) -> MediaInfo:
-    """Probe with an ffprobe executable (JSON output), for systems that have one."""
-    data = _ffprobe_json(ffprobe, ["-show_format", "-show_streams"], path)
-    if data is None:
-        raise unreadable(path, "ffprobe could not read it")
-    streams = data.get("streams", [])
-    vdata = next(
-        (s for s in streams if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")),
-        None,
-    )
-    adata = next((s for s in streams if s.get("codec_type") == "audio"), None)
-    video = None
-    if vdata is not None:
-        only = ["-select_streams", str(vdata["index"]), "-show_entries", "packet=pts"]
-        packets = _ffprobe_json(ffprobe, [*only, "-read_intervals", f"%+#{PTS_SAMPLE}"], path)
-        pts = [int(p["pts"]) for p in (packets or {}).get("packets", []) if "pts" in p]
-        ccw = next((sd["rotation"] for sd in vdata.get("side_data_list", []) if "rotation" in sd), None)
-        if ccw is None:
-            ccw = -_number(vdata.get("tags", {}).get("rotate"), 0)
-        video = _video_info(
-            codec=vdata.get("codec_name", "unknown"),
-            width=int(vdata.get("width", 0)),
-            height=int(vdata.get("height", 0)),
-            sar=_fraction(vdata.get("sample_aspect_ratio")),
-            ccw_rotation=_number(ccw, 0),
-            avg_rate=_fraction(vdata.get("avg_frame_rate")),
-            base_rate=_fraction(vdata.get("r_frame_rate")),
-            pts=pts,
-            time_base=_fraction(vdata.get("time_base")),
-            pix_fmt=vdata.get("pix_fmt", ""),
-            frames=int(vdata["nb_frames"]) if str(vdata.get("nb_frames", "")).isdigit() else None,
-        )
-    audio = None
-    if adata is not None:
-        rate, channels = int(adata.get("sample_rate", 0)), int(adata.get("channels", 0))
-        audio = AudioStreamInfo(adata.get("codec_name", "unknown"), rate, channels)
-    fmt = data.get("format", {})
-    duration = _number(fmt.get("duration"), 0.0) or _number((vdata or adata or {}).get("duration"), 0.0)
-    return MediaInfo(str(path), size, round(duration, 6), fmt.get("format_name", ""), video, audio)
-
-
-def _ffprobe_json(ffprobe: str, args: list[str], path: Path) -> dict[str, Any] | None:
-    """Run ffprobe with JSON output; None when it cannot read the file, ToolError when it cannot run."""
-    from introstudio.core.processes import run
-
-    command = [ffprobe, "-v", "error", "-of", "json", *args, str(path)]
-    try:
-        result = run(command, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ToolError(
-            f"ffprobe could not be run: {exc}", command=command, hint="Probe without ffprobe (PyAV does it)."
-        ) from None
-    if result.returncode != 0:
-        return None
-    return json.loads(result.stdout.decode("utf-8", "replace") or "{}")
-
-
-def _fraction(text: Any) -> Fraction | None:
-    try:
-        value = Fraction(str(text).replace(":", "/"))
-    except (ValueError, ZeroDivisionError):
-        return None
-    return value if value > 0 else None

@@ -42,18 +42,6 @@ def ffmpeg_exe() -> str:
     raise ToolError("ffmpeg was not found.", hint=_INSTALL_HINT)
 
 
-def ffprobe_exe() -> str | None:
-    """An ffprobe next to the chosen ffmpeg or on PATH, or None (the bundled ffmpeg has none)."""
-    name = "ffprobe.exe" if os.name == "nt" else "ffprobe"
-    try:
-        sibling = Path(ffmpeg_exe()).with_name(name)
-    except ToolError:
-        sibling = None
-    if sibling is not None and sibling.is_file() and os.access(sibling, os.X_OK):
-        return str(sibling)
-    return shutil.which("ffprobe")
-
-
 def ffmpeg_version() -> str:
     """The version string ffmpeg reports (e.g. 'n9.0.2-17-g2a571b6068-20260930'), for bug reports."""
     return _version_of(ffmpeg_exe())

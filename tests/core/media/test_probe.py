@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sys
-import textwrap
 from fractions import Fraction
 
 import pytest
@@ -111,41 +108,3 @@ def test_timing_tolerates_time_base_rounding_but_not_dropped_frames():
     dropped = [t for i, t in enumerate(ntsc_in_ms) if i % 10 != 5]
     assert probe_mod._timing(dropped, ms)[0] is True
     assert probe_mod._timing([0, 40, 80], ms) == (False, None)  # too few to judge
-
-
-def test_ffprobe_backend_reads_the_same_facts(tmp_path):
-    """A stand-in ffprobe (canned JSON, phone-style -90° matrix) exercises the parser and the command."""
-    streams = {
-        "streams": [
-            {"index": 0, "codec_type": "video", "codec_name": "hevc", "width": 1920, "height": 1080,
-             "pix_fmt": "yuv420p10le", "sample_aspect_ratio": "1:1", "r_frame_rate": "30/1",
-             "avg_frame_rate": "30/1", "time_base": "1/600", "nb_frames": "300",
-             "disposition": {"attached_pic": 0},
-             "side_data_list": [{"side_data_type": "Display Matrix", "rotation": -90}]},
-            {"index": 1, "codec_type": "audio", "codec_name": "aac", "sample_rate": "44100", "channels": 2},
-        ],
-        "format": {"format_name": "mov,mp4,m4a,3gp,3g2,mj2", "duration": "10.000000"},
-    }
-    packets = {"packets": [{"pts": i * 20} for i in range(120)]}
-    fake = tmp_path / "ffprobe"
-    fake.write_text(textwrap.dedent(f"""\
-        #!{sys.executable}
-        import json, sys
-        print(json.dumps({packets!r} if "-show_entries" in sys.argv else {streams!r}))
-        """))
-    fake.chmod(0o755)
-    media = tmp_path / "phone.mov"
-    media.write_bytes(b"\0" * 64)
-    info = probe(media, ffprobe=str(fake))
-    assert info.duration == 10.0 and info.container.startswith("mov")
-    v = info.video
-    assert v is not None
-    assert (v.rotation, v.display_width, v.display_height) == (90, 1080, 1920)
-    assert (v.fps, v.variable_frame_rate, v.bit_depth, v.frames) == (30.0, False, 10, 300)
-    assert info.audio is not None and (info.audio.sample_rate, info.audio.channels) == (44100, 2)
-
-
-@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="no ffprobe on PATH (the bundled ffmpeg has none)")
-@pytest.mark.parametrize("name", ["cfr", "rot90", "vfr", "tenbit"])
-def test_real_ffprobe_agrees_with_pyav(clip, name):
-    assert probe(clip(name), ffprobe=shutil.which("ffprobe")) == probe(clip(name))

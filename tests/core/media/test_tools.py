@@ -56,14 +56,6 @@ def test_no_ffmpeg_anywhere_raises_with_install_hint(no_bundled_ffmpeg):
     assert "pip install" in info.value.hint and "imageio-ffmpeg" in info.value.hint
 
 
-def test_ffprobe_is_optional(no_bundled_ffmpeg):
-    assert tools.ffprobe_exe() is None
-    fake = no_bundled_ffmpeg / "ffprobe"
-    fake.write_text("#!/bin/sh\nexit 0\n")
-    fake.chmod(0o755)
-    assert tools.ffprobe_exe() == str(fake)
-
-
 def test_run_ffmpeg_writes_output(tmp_path):
     out = tmp_path / "tone.wav"
     result = tools.run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=duration=0.2", out])
