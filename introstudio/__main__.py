@@ -12,14 +12,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import MutableMapping
+from pathlib import PureWindowsPath
 
 GUARD_FLAG = "--guard"  # processes.py: the frozen executable's first argument that makes it the guard
+WINDOWED_NAME = "introstudioapp"  # the windowed executable of the Windows/macOS bundle (packaging/introstudio.spec)
 
 
 def entry(argv: list[str]) -> int:
     """Run the guard if asked (it never returns: it becomes the program), else the `introstudio` command."""
     if getattr(sys, "frozen", False):
         restore_library_path(os.environ)
+        argv = windowed_arguments(argv)
     if len(argv) > 1 and argv[1] == GUARD_FLAG:
         from introstudio.core import _guard
 
@@ -44,6 +47,17 @@ def restore_library_path(environ: MutableMapping[str, str]) -> None:
             environ[name] = environ.pop(name + "_ORIG")
         else:
             environ.pop(name, None)
+
+
+def windowed_arguments(argv: list[str]) -> list[str]:
+    """The windowed executable (no console: Start menu, Finder) opens the app when given nothing else to do,
+    and writes what it prints to nowhere instead of failing on a missing console."""
+    if PureWindowsPath(argv[0] if argv else "").stem.lower() != WINDOWED_NAME:  # either slash
+        return argv
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the process's life
+    return argv if len(argv) > 1 else [*argv, "gui"]
 
 
 def run_code(code: str, args: list[str]) -> int:

