@@ -120,7 +120,7 @@ def _problem(p: Any) -> dict[str, Any]:
 def cmd_batch(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from introstudio.core.batch.run import parse_steps, publish_available, run_batch
+    from introstudio.core.batch.run import parse_steps, run_batch
     from introstudio.core.batch.tasks import TaskOptions
     from introstudio.core.errors import InvalidInputError, UserError
     from introstudio.core.jobs import run_job
@@ -136,7 +136,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     options = TaskOptions(caption_engine=settings.caption_engine, caption_model=settings.caption_model or None,
                           force=args.force)
     publisher = None
-    if "publish" in parse_steps(args.steps) and publish_available():
+    if "publish" in parse_steps(args.steps):
         if not args.yes:
             raise UserError("Nothing was run: the publish step uploads every rendered video to YouTube.",
                             "Add --yes to confirm (videos keep each project's privacy, normally private), "
@@ -170,7 +170,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
         emit_json({"ok": summary.ok, "folder": str(summary.folder), "steps": list(summary.steps),
                    "runner": summary.runner, "seconds": round(summary.seconds, 1),
-                   "unavailable_steps": list(summary.unavailable),
                    "report": {"html": str(summary.report_html), "csv": str(summary.report_csv)},
                    "counts": {s: summary.count(s) for s in ("done", "skipped", "failed")},
                    "items": [asdict(r) for r in summary.results]})
@@ -178,8 +177,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     minutes, seconds = divmod(int(round(summary.seconds)), 60)
     print(f"{len(summary.results)} clinician(s): {summary.count('done')} done, {summary.count('skipped')} "
           f"up to date, {summary.count('failed')} failed in {minutes}:{seconds:02d} on {summary.runner}.")
-    for step in summary.unavailable:
-        print(f"note: the {step} step is not available in this version of IntroStudio; it was not run.")
     print(f"Report: {summary.report_html}")
     return 0 if summary.ok else 1
 

@@ -24,7 +24,6 @@ def test_choosing_a_brand_kit_redraws_saves_and_undoes(qtbot, wait_op, project, 
     from introstudio.core.settings import Settings
     from introstudio.gui.main_window import MainWindow
     from introstudio.gui.widgets.dialogs import Ask
-    from introstudio.gui.widgets.look_previews import render_available
 
     window = MainWindow(app_paths, Settings(), remember=False)
     qtbot.addWidget(window)
@@ -38,10 +37,9 @@ def test_choosing_a_brand_kit_redraws_saves_and_undoes(qtbot, wait_op, project, 
     qtbot.mouseClick(page.kit_button, Qt.MouseButton.LeftButton)
     assert on_disk(project)["design"]["brand_kit"] == str(kit.resolve())
     assert page.default_kit_button.isEnabled()
-    if not render_available():  # the previews are drawn from the chosen kit
-        qtbot.waitUntil(lambda: str(kit.resolve()) in page.kit_label.text(), timeout=30000)
-        image = page.title_preview.pixmap.toImage()
-        assert image.pixelColor(image.width() // 2, 4).name().lower() == "#5a0b45"
+    qtbot.waitUntil(lambda: str(kit.resolve()) in page.kit_label.text(), timeout=30000)  # previews use the kit
+    image = page.title_preview.pixmap.toImage()
+    assert image.pixelColor(image.width() // 2, 4).name().lower() == "#5a0b45"
     window.undo_action.trigger()
     assert project.project.design.brand_kit is None and on_disk(project)["design"]["brand_kit"] is None
     window.redo_action.trigger()

@@ -135,15 +135,10 @@ def test_captions_page_shows_cues_highlights_problems_and_seeks(qtbot, project, 
 
 def test_look_page_draws_the_three_previews(qtbot, wait_op, project, shown_errors):
     from introstudio.gui.pages.look import LookPage
-    from introstudio.gui.widgets.look_previews import render_available
-
     page = LookPage()
     qtbot.addWidget(page)
     page.resize(1000, 700)
     page.refresh(project)
-    if render_available():
-        assert page.unavailable.text() and not shown_errors
-        return
     wait_op(page.operation)
     for preview in (page.title_preview, page.lower_preview, page.end_preview):
         assert preview.pixmap is not None and preview.pixmap.width() >= 480
@@ -154,14 +149,11 @@ def test_look_page_draws_the_three_previews(qtbot, wait_op, project, shown_error
 
 
 def test_export_page_starts_and_cancels(qtbot, wait_op, project, shown_errors):
-    from introstudio.gui.pages.export import ExportPage, export_available
+    from introstudio.gui.pages.export import ExportPage
 
     page = ExportPage()
     qtbot.addWidget(page)
     page.refresh(project)
-    if export_available():
-        assert not page.export_button.isEnabled() and page.unavailable.text()
-        return
     page.preset.setCurrentIndex(page.preset.findData("preview"))
     op = page.start_export()
     assert op is not None and not page.export_button.isEnabled()
@@ -180,13 +172,9 @@ def test_publish_page_says_what_it_can_do(qtbot, project, app_paths):
 
     page = PublishPage(paths=app_paths, settings=Settings())
     qtbot.addWidget(page)
-    page.refresh(project)
-    if not page.available:
-        assert "arrives with the YouTube feature" in page.note.text()
-        assert page.upload_button.isHidden()
-    else:  # nothing exported yet: it says so and will not upload
-        assert not page.upload_button.isHidden() and not page.upload_button.isEnabled()
-        assert "Export the video first" in page.note.text()
+    page.refresh(project)  # nothing exported yet: it says so and will not upload
+    assert not page.upload_button.isHidden() and not page.upload_button.isEnabled()
+    assert "Export the video first" in page.note.text()
 
 
 def interactive(widget: QWidget) -> list[QWidget]:

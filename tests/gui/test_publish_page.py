@@ -16,11 +16,6 @@ if str(ROOT) not in sys.path:  # `tests.fakes` lives beside the tests, not in th
 from tests.fakes.publishing import TITLE, TOKEN, make_project  # noqa: E402
 from tests.fakes.youtube_server import FakeYouTubeServer  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    __import__("introstudio.gui.pages.publish", fromlist=["publish_available"]).publish_available() is False,
-    reason="the YouTube feature is not installed")
-
-
 def on_disk(pf) -> dict:
     return json.loads(pf.file.read_text(encoding="utf-8"))
 

@@ -58,7 +58,6 @@ class BatchSummary:
     report_csv: Path
     seconds: float
     runner: str
-    unavailable: tuple[str, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -87,15 +86,6 @@ def item_line(item: ItemResult, will_retry: bool = False) -> str:
     if item.published_url:
         parts.append(item.published_url)
     return f"{item.status:7} {item.name}: " + ", ".join(parts) + f" [{item.seconds:.1f} s]"
-
-
-def publish_available() -> bool:
-    """True when this IntroStudio has the publish module."""
-    try:
-        from introstudio.core.publish.publish import publish_project  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def parse_steps(steps: str | Iterable[str]) -> tuple[str, ...]:
@@ -138,26 +128,21 @@ def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, pr
         from introstudio.core.render.presets import get_preset
 
         get_preset(preset)
-    unavailable = ("publish",) if "publish" in chosen and not publish_available() else ()
-    if "publish" in chosen and not unavailable and publisher is None:
+    if "publish" in chosen and publisher is None:
         raise UserError("Publishing needs the YouTube sign-in and an explicit confirmation.",
                         "Run `introstudio batch` with --yes (see `introstudio auth login`).")
     if "golive" in chosen and goliver is None:
         raise UserError("Going live needs the YouTube sign-in and an explicit confirmation.",
                         "Run `introstudio batch` with --yes (each video goes live only with its approvals).")
-    notes = tuple(f"The {s} step is not available in this version of IntroStudio; it was not run."
-                  for s in unavailable)
     worker_steps = tuple(s for s in chosen if s in STEP_FUNCTIONS)
     options = replace(options or TaskOptions(), steps=worker_steps, preset=preset)
     backend = backend or make_backend(workers, scheduler_address, log_file)
-    info = ReportInfo(folder, chosen, preset, now_iso(), backend.label, notes)
+    info = ReportInfo(folder, chosen, preset, now_iso(), backend.label)
     results: dict[str, ItemResult] = {str(p): pending_result(p) for p in projects}
     total, final = len(projects), 0
     finished = False
     write_report(list(results.values()), info, running=True)
     yield BatchProgress(0.0, f"{total} project(s) on {backend.label}", counter=f"0/{total} finished")
-    for note in notes:
-        yield BatchProgress(0.0, note, counter=f"0/{total} finished")
     try:
         for event in schedule(list(results), options, backend, retries=retries):
             eta = (time.monotonic() - started) / final * (total - final) if final else None
@@ -166,7 +151,7 @@ def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, pr
                 yield BatchProgress(final / total, counter, eta, counter=counter)
                 continue
             item = event.result
-            if "publish" in chosen and not unavailable and not event.will_retry:
+            if "publish" in chosen and not event.will_retry:
                 item = _publish(item, publisher, options) if publisher else item
             if "golive" in chosen and goliver is not None and not event.will_retry:
                 item = _golive(item, goliver, options)
@@ -178,13 +163,13 @@ def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, pr
         finished = True
     finally:
         if not finished:
-            stopped = replace(info, notes=(*notes, "The batch was stopped before the end; run it again to "
+            stopped = replace(info, notes=(*info.notes, "The batch was stopped before the end; run it again to "
                                                    "finish: finished projects are skipped."))
             write_report(list(results.values()), stopped, running=False)
     html_path, csv_path = write_report(list(results.values()), info, running=False)
     yield BatchProgress(1.0, f"{total}/{total} finished", counter=f"{total}/{total} finished")
     return BatchSummary(folder, chosen, tuple(results.values()), html_path, csv_path,
-                        time.monotonic() - started, backend.label, unavailable)
+                        time.monotonic() - started, backend.label)
 
 
 def pending_result(folder: Path) -> ItemResult:

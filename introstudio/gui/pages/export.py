@@ -25,16 +25,6 @@ from introstudio.gui.widgets.progress import ProgressPanel
 EXPORT_JOB = "introstudio.core.render.export:render_project"
 
 
-def export_available() -> str:
-    """'' when the render feature is installed, else why exporting is not possible yet."""
-    try:
-        from introstudio.core.render.export import render_project  # noqa: F401
-        from introstudio.core.render.presets import PRESETS  # noqa: F401
-    except ImportError as exc:
-        return f"Export is not available yet: the render feature is still being built ({exc.name})."
-    return ""
-
-
 class ExportPage(Page):
     """Preset picker, Export button, the shared progress panel and the list of finished exports."""
 
@@ -57,15 +47,11 @@ class ExportPage(Page):
         self.open_button.setObjectName("openFolder")
         self.open_button.setAccessibleName("Open the folder with the exported videos")
         self.open_button.clicked.connect(self.open_folder)
-        self.unavailable = QLabel()
-        self.unavailable.setWordWrap(True)
-        self.unavailable.setObjectName("exportUnavailable")
         self.checklist = QLabel()
         self.checklist.setWordWrap(True)
         self.checklist.setObjectName("exportChecklist")
         form = QFormLayout()
         form.addRow("&Format", self.preset)
-        self.body.addWidget(self.unavailable)
         self.body.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
@@ -85,14 +71,10 @@ class ExportPage(Page):
         self.exports.setAccessibleName("Exports of this project")
         self.body.addWidget(self.exports, 1)
         self.operation: Operation | None = None
-        why = export_available()
-        self.unavailable.setText(why)
-        self.unavailable.setVisible(bool(why))
-        if not why:
-            from introstudio.core.render.presets import PRESETS
+        from introstudio.core.render.presets import PRESETS
 
-            for name, preset in PRESETS.items():
-                self.preset.addItem(preset.description, name)
+        for name, preset in PRESETS.items():
+            self.preset.addItem(preset.description, name)
 
     # --- page API -----------------------------------------------------------------------------------
     def refresh(self, pf: ProjectFolder) -> None:
@@ -146,7 +128,7 @@ class ExportPage(Page):
     # --- behaviour ----------------------------------------------------------------------------------
     def start_export(self) -> Operation | None:
         """Render the project in the background with the chosen preset."""
-        if self.pf is None or export_available() or (self.operation is not None and self.operation.running):
+        if self.pf is None or (self.operation is not None and self.operation.running):
             return None
         from introstudio.gui.process_jobs import in_subprocess
 
@@ -195,7 +177,7 @@ class ExportPage(Page):
     def _update_buttons(self) -> None:
         busy = self.operation is not None and self.operation.running
         has_take = self.pf is not None and self.pf.project.current_take() is not None
-        self.export_button.setEnabled(not export_available() and has_take and not busy)
+        self.export_button.setEnabled(has_take and not busy)
         self.preset.setEnabled(not busy and self.preset.count() > 0)
         self.open_button.setEnabled(self.pf is not None)
 

@@ -15,7 +15,7 @@ from introstudio.gui.pages.base import Page
 from introstudio.gui.pages.takes import take_duration
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.image_preview import ImagePreview
-from introstudio.gui.widgets.look_previews import PreviewRequest, preview_size, previews_job, render_available
+from introstudio.gui.widgets.look_previews import PreviewRequest, preview_size, previews_job
 
 OPTIONS = (
     ("title_card", "Title card at the start"),
@@ -80,12 +80,6 @@ class LookPage(Page):
         for i in range(2):
             grid.setColumnStretch(i, 1)
             grid.setRowStretch(i, 1)
-        self.unavailable = QLabel()
-        self.unavailable.setWordWrap(True)
-        self.unavailable.setObjectName("lookUnavailable")
-        row = QHBoxLayout()
-        row.addWidget(self.unavailable)
-        self.body.addLayout(row)
         self.body.addLayout(grid, 1)
         self.operation: Operation | None = None
         self._stale = False
@@ -109,13 +103,6 @@ class LookPage(Page):
     def update_previews(self) -> None:
         """Redraw the three stills in the background (again after it finishes, if asked meanwhile)."""
         if self.pf is None:
-            return
-        why = render_available()
-        self.unavailable.setText(why)
-        self.unavailable.setVisible(bool(why))
-        if why:
-            for preview in (self.title_preview, self.lower_preview, self.end_preview):
-                preview.set_text("Not available yet")
             return
         if self.operation is not None and self.operation.running:
             self._stale = True

@@ -1,8 +1,7 @@
-"""Publish page: upload the export to YouTube with a confirmation, once the YouTube feature is installed."""
+"""Publish page: upload the export to YouTube with a confirmation."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 from typing import Any
@@ -22,26 +21,10 @@ from introstudio.gui.widgets.publish_form import MetadataForm
 
 log = logging.getLogger("introstudio.gui")
 
-PUBLISH_MODULE = "introstudio.core.publish.publish"
-NOT_YET = ("Publishing to YouTube arrives with the YouTube feature; this version cannot upload yet.\n\n"
-           "Until then, upload the exported video yourself (it is in the project's exports folder, with "
-           "its .srt captions and a thumbnail beside it), and add the captions file in YouTube Studio.")
 NO_CAPTIONS_NOTE = ("The export has no captions, so it will not be uploaded as it is: make captions on the Captions "
                     "step and export again, or tick “Publish without captions” below (the choice is recorded).")
 CAPTIONS_WAIVED = "none (published without captions, by choice; recorded in the project)"
 APP_LOCK_WAIT = 600.0  # seconds the app waits (with Cancel) for someone else's upload of this project
-
-
-def publish_available() -> bool:
-    """Whether the YouTube feature (introstudio.core.publish.publish) is installed and loads."""
-    try:
-        if importlib.util.find_spec(PUBLISH_MODULE) is None:
-            return False
-        from introstudio.core.publish.publish import publish_project  # noqa: F401
-    except ImportError:
-        log.exception("the publish feature failed to load")
-        return False
-    return True
 
 
 def upload_preview(pf: ProjectFolder, settings: Settings) -> tuple[Any, Any]:
@@ -95,13 +78,11 @@ class PublishPage(Page):
         super().__init__(parent)
         self.paths = paths or AppPaths.for_user()
         self.settings = settings or Settings()
-        self.available = publish_available()
-        self.note = QLabel(NOT_YET)
+        self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setObjectName("publishNote")
         self.body.addWidget(self.note)
         self.form = MetadataForm()
-        self.form.setVisible(self.available)
         self.form.fieldEdited.connect(self._metadata_edited)
         self.form.captionsChoiceChanged.connect(lambda _on: self._show_metadata())
         self._has_captions = True
@@ -111,7 +92,6 @@ class PublishPage(Page):
         self.upload_button.setObjectName("uploadButton")
         self.upload_button.setAccessibleName("Upload the exported video to YouTube")
         self.upload_button.clicked.connect(self.start_upload)
-        self.upload_button.setVisible(self.available)
         row = QHBoxLayout()
         row.addWidget(self.upload_button)
         from introstudio.gui.widgets.review_panel import open_review_dialog
@@ -120,7 +100,6 @@ class PublishPage(Page):
         self.review_button.setObjectName("reviewButton")
         self.review_button.setAccessibleName("Review and approval: review page, approvals, go live, take down")
         self.review_button.clicked.connect(lambda: open_review_dialog(self))
-        self.review_button.setVisible(self.available)
         row.addWidget(self.review_button)
         row.addStretch(1)
         self.body.addLayout(row)
@@ -135,8 +114,6 @@ class PublishPage(Page):
 
     def refresh(self, pf: ProjectFolder) -> None:
         super().refresh(pf)
-        if not self.available:
-            return
         self._templates = None  # the brand kit may have changed on the Look step
         self._has_captions = export_has_captions(pf)
         self.form.show_captions(self._has_captions)
@@ -194,7 +171,7 @@ class PublishPage(Page):
 
     def start_upload(self) -> Operation | None:
         """Confirm (twice for a public video), then upload in the background."""
-        if self.pf is None or not self.available or self._busy():
+        if self.pf is None or self._busy():
             return None
         from introstudio.gui import errors
 

@@ -15,16 +15,6 @@ PREVIEW_LONG_SIDE = 960
 SAMPLE_CAPTION = ("Hello, and welcome. I made this short video",)
 
 
-def render_available() -> str:
-    """'' when the card drawing code is installed, else why previews cannot be shown (imports nothing)."""
-    import importlib.util
-
-    for module in ("introstudio.core.render.brandkit", "introstudio.core.render.cards"):
-        if importlib.util.find_spec(module) is None:
-            return f"Card previews are not available yet: the render feature is still being built ({module})."
-    return ""
-
-
 @dataclass(frozen=True)
 class PreviewRequest:
     """Everything the preview job needs, copied on the UI thread so the worker shares no live state."""
