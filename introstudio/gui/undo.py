@@ -24,6 +24,13 @@ log = logging.getLogger("introstudio.gui")
 MERGE_ID = 1  # QUndoCommand.id() shared by all edits; mergeWith compares the merge keys
 
 
+def is_new_track(part: str, before: Any, after: Any) -> bool:
+    """Whether `part` went from no caption track (or another one) to a track made anew (Make captions)."""
+    if not part.startswith("captions:") or not isinstance(after, dict):
+        return False
+    return not isinstance(before, dict) or before.get("created_at") != after.get("created_at")
+
+
 class PartEdit(QUndoCommand):
     """One edit: `part` went from `before` to `after` on page `page`."""
 
@@ -111,6 +118,14 @@ class UndoHistory(QObject):
         before = self._known.get(part)
         self._known[part] = after
         if after == before:
+            return False
+        if is_new_track(part, before, after):
+            # A track made by "Make captions" is a barrier, never an undo step: one Ctrl+Z too many must
+            # not remove (or swap back) minutes of work. Older steps of the same captions go with it.
+            log.info("undo barrier: %s made anew", part)
+            if part in self._edited:
+                self._edited = set()
+                self.stack.clear()
             return False
         self._edited.add(part)
         self.stack.push(PartEdit(self, page, label, part, before, after, merge))

@@ -111,7 +111,9 @@ def test_captions_page_shows_cues_highlights_problems_and_seeks(qtbot, project, 
     assert table.rowCount() == 3
     assert [table.row_kind(r) for r in range(3)] == ["ok", "violation", "departure"]
     assert table.item(1, COL_TEXT).background().color() == VIOLATION_COLOUR
-    assert "characters" in table.item(1, 4).text()
+    assert table.item(1, 4).text() == "⚠" and "characters" in table.item(1, 4).toolTip()
+    table.setCurrentCell(1, COL_TEXT)
+    assert "Caption 2: ⚠" in page.cue_detail.text() and "characters" in page.cue_detail.text()
     seeks = []
     monkeypatch.setattr(page.player, "seek", seeks.append)
     monkeypatch.setattr(page.player, "play", lambda until=None: seeks.append(("until", until)))

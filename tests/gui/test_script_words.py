@@ -64,7 +64,7 @@ def test_button_puts_the_script_words_in_the_selected_caption(qtbot, project, sh
     assert not button.isEnabled()  # nothing to fix on a row that follows the script
     table.setCurrentCell(4, COL_TEXT)
     assert not button.isEnabled()  # a skip: the words were not said, so they are not offered
-    assert "Maria Lopez" in table.item(4, COL_CHECK).text()
+    assert table.item(4, COL_CHECK).text() == "≠" and "Maria Lopez" in table.item(4, COL_CHECK).toolTip()
     rect = table.visualItemRect(table.item(1, COL_TEXT))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert table.currentRow() == 1 and button.isEnabled()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,9 +38,8 @@ class CaptionsPage(Page):
     name = "captions"
     title = "Captions"
     summary = ("Captions are made on this computer from the chosen take and matched to the script. Click a "
-               "caption to play it; double-click to correct its text or times. Red rows break the caption "
-               "standard, yellow rows are where the words differ from the script; “Use the script's words” "
-               "fixes a misheard one.")
+               "caption to play it; double-click to correct its text or times. Red rows (⚠) break the caption "
+               "standard, yellow rows (≠) differ from the script.")
 
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None,
                  parent: QWidget | None = None) -> None:
@@ -74,16 +74,13 @@ class CaptionsPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.take_label)
         top.addStretch(1)
-        standard = QLabel("&Standard:")
+        standard = QLabel("&Standard:")  # with Re-flow under the table: the top row fits at 200%
         standard.setBuddy(self.profile)
-        top.addWidget(standard)
-        top.addWidget(self.profile)
         model_label = QLabel("Spee&ch model:")
         model_label.setBuddy(self.model)
         top.addWidget(model_label)
         top.addWidget(self.model)
         top.addWidget(self.make_button)
-        top.addWidget(self.reflow_button)
         self.body.addLayout(top)
         self.body.addWidget(self.model_note)
         self.player = Player(trim=False)
@@ -95,12 +92,22 @@ class CaptionsPage(Page):
         self.table.editRequested.connect(self.edit_cues)
         self.table.currentCellChanged.connect(lambda *_: self._update_script_words_button())
         self.player.positionChanged.connect(self._position)
-        splitter = QSplitter()
+        self.table.currentCellChanged.connect(lambda *_: self._show_detail())
+        self.cue_detail = QLabel()  # the selected caption's Check notes in words (the column shows a mark)
+        self.cue_detail.setObjectName("cueDetail")
+        self.cue_detail.setWordWrap(True)
+        self.cue_detail.setTextFormat(Qt.TextFormat.PlainText)
+        review = QWidget()
+        review_layout = QVBoxLayout(review)
+        review_layout.setContentsMargins(0, 0, 0, 0)
+        review_layout.addWidget(self.table, 1)
+        review_layout.addWidget(self.cue_detail)
+        self.splitter = splitter = QSplitter()
         splitter.addWidget(self.player)
-        splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([400, 600])
+        splitter.addWidget(review)
+        splitter.setStretchFactor(0, 1)  # the picture yields width: the captions' text needs it more
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([340, 680])
         splitter.setChildrenCollapsible(False)
         self.body.addWidget(splitter, 1)
         # After the table in the tab order: pick a yellow row with the arrows, Tab, Space.
@@ -113,9 +120,17 @@ class CaptionsPage(Page):
         self.report.setObjectName("captionReport")
         self.report.setWordWrap(True)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.script_words_button, 0, Qt.AlignmentFlag.AlignTop)
-        bottom.addWidget(self.report, 1)
+        bottom.addWidget(self.script_words_button)  # the selected row's fix first: table, Tab, Space
+        bottom.addSpacing(12)
+        bottom.addWidget(standard)
+        bottom.addWidget(self.profile)
+        bottom.addWidget(self.reflow_button)
+        bottom.addStretch(1)
         self.body.addLayout(bottom)
+        self.body.addWidget(self.report)
+        for first, second in ((self.model, self.make_button), (self.table, self.script_words_button),
+                              (self.script_words_button, self.profile), (self.profile, self.reflow_button)):
+            QWidget.setTabOrder(first, second)  # the order they are seen in
         self.panel = ProgressPanel()
         self.body.addWidget(self.panel)
         self.operation: Operation | None = None
@@ -383,12 +398,29 @@ class CaptionsPage(Page):
         self.edited("choose the caption standard", "design", immediate=True)
 
     def _cue_edited(self, index: int, cue: object) -> None:
+        """Keep an edited caption, the captions in time order, and the selection on the edited one."""
         if self.track is None:
             return
-        self.track.cues[index] = cue
+        cues = list(self.track.cues)
+        cues[index] = cue
+        order = sorted(range(len(cues)), key=lambda i: (cues[i].start, cues[i].end))  # stable: ties keep their place
+        self.track.cues = [cues[i] for i in order]
         self.track.edited = True
+        column = self.table.currentColumn()
         self._show_track()
         self.edited(f"edit caption {index + 1}", captions_part(self.track.take_id))
+        row = order.index(index)
+        self.table.setCurrentCell(row, column if column >= 0 else COL_TEXT)
+        if row != index:
+            self.report.setText(f"Caption {index + 1} moved to place {row + 1} to keep the captions in time order. "
+                                + self.report.text())
+
+    def _show_detail(self) -> None:
+        """The selected caption's Check notes in words, under the table."""
+        row = self.table.currentRow()
+        notes = self.table.notes(row) if 0 <= row < self.table.rowCount() else []
+        self.cue_detail.setText(f"Caption {row + 1}: " + "  ".join(notes) if notes else
+                                f"Caption {row + 1} meets the standard and follows the script." if row >= 0 else "")
 
     def _show_track(self) -> None:
         from introstudio.core.captions.layout import check_cues
@@ -396,6 +428,7 @@ class CaptionsPage(Page):
         if self.track is None:
             self.table.set_cues([], {})
             self._update_script_words_button()
+            self._show_detail()
             self.report.setText("No captions for this take yet. Press “Make captions”: it takes about as "
                                 "long as the take, and nothing leaves this computer.")
             return
@@ -404,8 +437,10 @@ class CaptionsPage(Page):
         problems: dict[int, list[str]] = {}
         for v in violations:
             problems.setdefault(v.cue_number - 1, []).append(v.message)
-        self.table.set_cues(self.track.cues, problems, self.track.departures)
+        take = next((t for t in self.pf.project.takes if t.id == self.track.take_id), None) if self.pf else None
+        self.table.set_cues(self.track.cues, problems, self.track.departures, take_duration(take) if take else 0.0)
         self._update_script_words_button()
+        self._show_detail()
         departures = sum(1 for found in self.table.departures.values() if found)
         parts = [f"{len(self.track.cues)} captions",
                  f"{len(problems)} break the {profile.name} standard" if problems else f"all meet {profile.name}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -20,17 +21,46 @@ VIOLATION_COLOUR = QColor("#FDE2E4")
 DEPARTURE_COLOUR = QColor("#FFF1C2")
 
 
+TIME_HELP = "Type a time like 1:02.5 or 62.5."
+END_SLACK = 0.05  # seconds a cue may end past the take's measured length (container rounding)
+_NUMBER = re.compile(r"\d+(\.\d*)?|\.\d+")
+
+
 def parse_seconds(text: str) -> float:
-    """'12.5', '0:12.5' or '1:02:03.4' as seconds; ValueError otherwise."""
-    parts = text.strip().replace(",", ".").split(":")
-    if not 1 <= len(parts) <= 3 or any(not p for p in parts):
-        raise ValueError(text)
+    """'62.5', '1:02.5' or '1:02:03.4' as seconds; a ValueError that says how to type a time otherwise."""
+    typed = text.strip()
+    parts = [p.strip() for p in typed.replace(",", ".").split(":")]
+    if not 1 <= len(parts) <= 3 or not all(_NUMBER.fullmatch(p) for p in parts):
+        raise ValueError(f"“{typed}” is not a time. {TIME_HELP}" if typed else f"The time is empty. {TIME_HELP}")
+    values = [float(p) for p in parts]
+    if any(v >= 60 for v in values[1:]):
+        raise ValueError(f"“{typed}” is not a time: after a colon, minutes and seconds go up to 59. {TIME_HELP}")
     seconds = 0.0
-    for part in parts:
-        seconds = seconds * 60 + float(part)
-    if seconds < 0:
-        raise ValueError(text)
+    for value in values:
+        seconds = seconds * 60 + value
     return seconds
+
+
+def show_time(seconds: float) -> str:
+    """Seconds as m:ss.s (h:mm:ss.s from an hour, up to milliseconds when they matter), as times are typed."""
+    ms = int(round(max(0.0, seconds) * 1000))
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs = f"{rest // 1000:02d}.{rest % 1000:03d}".rstrip("0")
+    secs += "0" if secs.endswith(".") else ""
+    return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes}:{secs}"
+
+
+def check_times(number: int, start: float, end: float, duration: float) -> None:
+    """Refuse times caption `number` cannot have on a take `duration` s long (0: unknown), in plain words."""
+    if duration > 0 and start >= duration:
+        raise ValueError(f"Caption {number} cannot start at {show_time(start)}: the take is only "
+                         f"{show_time(duration)} long.")
+    if duration > 0 and end > duration + END_SLACK:
+        raise ValueError(f"Caption {number} cannot end at {show_time(end)}: the take ends at {show_time(duration)}.")
+    if end <= start:
+        raise ValueError(f"Caption {number} must end after it starts: it starts at {show_time(start)} and would "
+                         f"end at {show_time(end)}.")
 
 
 def departures_in(cue: Cue, departures: Sequence[dict[str, Any]]) -> list[str]:
@@ -60,6 +90,9 @@ def fixable_in(cue: Cue, departures: Sequence[dict[str, Any]]) -> list[dict[str,
 class CueTable(QTableWidget):
     """One row per cue; `cueActivated(index)` on click, `cueEdited(index, cue)` after a valid edit.
 
+    The Text column takes the room; the Check column shows a mark only (⚠ the standard, ≠ the script),
+    its words are in the mark's tooltip and in `notes(row)`, which the page shows for the selected row.
+
     `scriptWordsRequested(index, departures)` asks to put the script's words in place of the listed
     departures of a cue (its context menu; the page does the edit).
     """
@@ -80,8 +113,16 @@ class CueTable(QTableWidget):
         for col in (COL_NUMBER, COL_START, COL_END):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_CHECK, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_CHECK, 240)
+        header.setSectionResizeMode(COL_CHECK, QHeaderView.ResizeMode.ResizeToContents)
+        check = QTableWidgetItem("Check")
+        check.setToolTip("⚠ breaks the caption standard, ≠ differs from the script; select the row to read why.")
+        self.setHorizontalHeaderItem(COL_CHECK, check)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the Text column wraps instead
+        self._rows_timer = QTimer(self)  # rows fit their wrapped text again once the Text column changes width
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self.resizeRowsToContents)
+        header.sectionResized.connect(lambda col, _old, _new: self._rows_timer.start() if col == COL_TEXT else None)
         self.verticalHeader().hide()
         self.setWordWrap(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -93,6 +134,7 @@ class CueTable(QTableWidget):
         self.problems: dict[int, list[str]] = {}
         self.departures: dict[int, list[str]] = {}
         self.fixable: dict[int, list[dict[str, Any]]] = {}  # row -> departures the script's words resolve
+        self.duration = 0.0  # the take's length in seconds (0: unknown): no cue may start or end past it
         self._filling = False
         self._playing_row: int | None = None
         self.cellClicked.connect(lambda row, _col: self.cueActivated.emit(row))
@@ -111,10 +153,11 @@ class CueTable(QTableWidget):
         super().keyPressEvent(event)
 
     def set_cues(self, cues: Sequence[Cue], problems: dict[int, list[str]],
-                 departures: Sequence[dict[str, Any]] = ()) -> None:
-        """Show `cues`; `problems` maps a 0-based cue index to broken rules in words."""
+                 departures: Sequence[dict[str, Any]] = (), duration: float = 0.0) -> None:
+        """Show `cues` of a take `duration` s long; `problems` maps a 0-based cue index to broken rules in words."""
         self._filling = True
         try:
+            self.duration = float(duration or 0.0)
             self.cues = list(cues)
             self.problems = problems
             self.departures = {i: departures_in(c, departures) for i, c in enumerate(self.cues)}
@@ -127,12 +170,17 @@ class CueTable(QTableWidget):
         finally:
             self._filling = False
 
+    def notes(self, row: int) -> list[str]:
+        """What the Check column's mark on `row` means: each broken rule (⚠) and script difference (≠)."""
+        return [f"⚠ {p}" for p in self.problems.get(row, [])] + [f"≠ {d}" for d in self.departures.get(row, [])]
+
     def _fill_row(self, row: int, cue: Cue) -> None:
         problems = self.problems.get(row, [])
         departures = self.departures.get(row, [])
-        notes = [f"⚠ {p}" for p in problems] + [f"≠ {d}" for d in departures]
+        notes = self.notes(row)
+        mark = " ".join(m for m, found in (("⚠", problems), ("≠", departures)) if found) or "OK"
         values = {COL_NUMBER: str(row + 1), COL_START: f"{cue.start:.3f}", COL_END: f"{cue.end:.3f}",
-                  COL_TEXT: LINE_BREAK.join(cue.lines), COL_CHECK: "\n".join(notes) or "OK"}
+                  COL_TEXT: LINE_BREAK.join(cue.lines), COL_CHECK: mark}
         colour = VIOLATION_COLOUR if problems else DEPARTURE_COLOUR if departures else None
         for col, text in values.items():
             item = QTableWidgetItem(text)
@@ -140,8 +188,12 @@ class CueTable(QTableWidget):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if col == COL_TEXT:
                 item.setToolTip(f"Type '{LINE_BREAK.strip()}' with spaces around it to break the line.")
-            if col == COL_CHECK and notes:
-                item.setToolTip("\n".join(notes))
+            if col in (COL_START, COL_END):
+                item.setToolTip(f"{show_time(cue.start if col == COL_START else cue.end)}. {TIME_HELP}")
+            if col == COL_CHECK:
+                item.setToolTip("\n".join(notes) or "Meets the standard and follows the script.")
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, "; ".join(notes) or "OK")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if colour is not None:
                 item.setBackground(QBrush(colour))
                 item.setForeground(QBrush(QColor("#1A1A1A")))
@@ -238,13 +290,12 @@ class CueTable(QTableWidget):
             elif col in (COL_START, COL_END):
                 value = parse_seconds(text)
                 new = replace(cue, start=value) if col == COL_START else replace(cue, end=value)
-                if new.end <= new.start:
-                    raise ValueError(f"Cue {row + 1} must end after it starts.")
+                check_times(row + 1, new.start, new.end, self.duration)
             else:
                 return
         except ValueError as exc:
-            message = str(exc) if " " in str(exc) else f"“{text}” is not a time; type seconds like 12.5"
-            self.editRejected.emit(message)
+            self.editRejected.emit(f"{exc} The caption keeps {show_time(cue.start)} to {show_time(cue.end)}."
+                                   if col in (COL_START, COL_END) else str(exc))
             self._filling = True
             self._fill_row(row, cue)
             self._filling = False
