@@ -40,8 +40,8 @@ class ForcedAligner:
         multilingual = bool(model.model.is_multilingual)
         self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
                                    language=(language or "en").split("-")[0].lower() if multilingual else "en")
-        # The script's names and terms as the previous-text prompt, as in recognition: a name the model
-        # has never seen ("Okafor", "apixaban") is then not scored as a string of unlikely pieces.
+        # The script's names and terms ("Amara Okafor, MD, FACC, ..."): `align` takes the ones a clip needs
+        # as its prompt, so a name the model has never seen is not scored as a string of unlikely pieces.
         self.prompt = prompt or ""
         self._encoded: dict[tuple[int, int], tuple[Any, int]] = {}
         self._tokens: dict[str, list[int]] = {}
@@ -66,9 +66,8 @@ class ForcedAligner:
             self._tokens[word] = self.tokenizer.encode(" " + word.strip())
         return self._tokens[word]
 
-    def start_sequence(self, extra: str = "") -> list[int]:
-        """The decoder's start: the prompt (the script's names and terms, plus `extra`) and the task tokens."""
-        prompt = ", ".join(p for p in (self.prompt, extra) if p)
+    def start_sequence(self, prompt: str = "") -> list[int]:
+        """The decoder's start: the previous-text prompt (names and terms), then the task tokens."""
         if not prompt:
             return list(self.tokenizer.sot_sequence)
         return [self.tokenizer.sot_prev, *self.tokenizer.encode(" " + prompt)[-200:], *self.tokenizer.sot_sequence]

@@ -22,6 +22,7 @@ from introstudio.core.captions.model import Word
 
 SAMPLE_RATE = 16_000
 MIN_GAP = 1.0  # seconds of voice with no word on it that call for a second listen
+MERGE_PAUSE = 1.0  # seconds: gaps closer than this are one clip to listen to
 COVER = 0.3  # seconds either side of a recognised word counted as covered (word times are approximate)
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
@@ -80,7 +81,13 @@ def uncovered(voiced: Sequence[tuple[float, float]], words: Sequence[Word], offs
             j += 1
         if hi - t >= min_gap:
             gaps.append((t, hi))
-    return gaps
+    merged: list[tuple[float, float]] = []
+    for lo, hi in gaps:  # stretches a short pause apart are listened to as one clip
+        if merged and lo - merged[-1][1] < MERGE_PAUSE and hi - merged[-1][0] <= 28.0:
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def voiced_seconds(voiced: Sequence[tuple[float, float]], t0: float, t1: float) -> float:
