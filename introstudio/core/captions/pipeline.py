@@ -130,7 +130,7 @@ def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "f
     track = CaptionTrack(take_id=take.id, language=transcript.language, engine=transcript.engine,
                          model=transcript.model, profile=caption_profile.name, created_at=now_iso(),
                          cues=cues, departures=list(checked.departures),
-                         rescues=[r.to_dict() for r in checked.rescues])
+                         rescues=[r.to_dict() for r in checked.rescues], span=(take.trim_in, take.trim_out))
     take.script_match = checked.script_match
     files = store_track(pf, track)
     violations = tuple(check_cues(cues, caption_profile))

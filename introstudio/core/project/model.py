@@ -139,6 +139,8 @@ class CaptionTrack:
     departures: list[dict[str, Any]] = field(default_factory=list)
     # Voiced stretches that had no captions at first: {"start", "end", "outcome", "words", "text"} (rescue.py).
     rescues: list[dict[str, Any]] = field(default_factory=list)
+    # The take's trim (in, out or None = the end) when the captions were made: a wider trim later needs new ones.
+    span: tuple[float, float | None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in ("take_id", "language", "engine", "model", "profile")}
@@ -146,6 +148,8 @@ class CaptionTrack:
                  departures=[dict(x) for x in self.departures])
         if self.rescues:
             d["rescues"] = [dict(x) for x in self.rescues]
+        if self.span is not None:
+            d["span"] = list(self.span)
         return d
 
     @classmethod
@@ -164,7 +168,18 @@ class CaptionTrack:
                         for i, x in enumerate(F.items(d.get("departures"), f"{where}.departures"))],
             rescues=[dict(F.obj(x, f"{where}.rescues[{i}]", missing_ok=False))
                      for i, x in enumerate(F.items(d.get("rescues"), f"{where}.rescues"))],
+            span=_span(d.get("span"), f"{where}.span"),
         )
+
+
+def _span(value: Any, where: str) -> tuple[float, float | None] | None:
+    """The trim a track was made for, [in, out|null]; None when unknown (tracks from older versions)."""
+    if value is None:
+        return None
+    items = F.items(value, where)
+    if len(items) != 2:
+        return None
+    return F.number(items[0], f"{where}[0]"), F.opt_number(items[1], f"{where}[1]")
 
 
 def _cue(d: Any, where: str) -> Cue:
