@@ -73,8 +73,12 @@ def run_job(
         job.close()
 
 
-def scaled(job: Job[T], start: float, end: float, prefix: str = "") -> Job[T]:
-    """Run `job` as one stage of a bigger job: its 0..1 becomes start..end; returns its result."""
+def scaled(job: Job[T], start: float, end: float, prefix: str = "",
+           progress: Callable[..., Progress] = Progress) -> Job[T]:
+    """Run `job` as one stage of a bigger job: its 0..1 becomes start..end; returns its result.
+
+    `progress` builds each report (e.g. a subclass with the outer job's own fields bound by functools.partial).
+    """
     try:
         while True:
             try:
@@ -82,6 +86,6 @@ def scaled(job: Job[T], start: float, end: float, prefix: str = "") -> Job[T]:
             except StopIteration as stop:
                 return stop.value
             fraction = None if step.fraction is None else start + (end - start) * step.fraction
-            yield Progress(fraction, prefix + step.message, step.eta_seconds, step.speed)
+            yield progress(fraction, prefix + step.message, step.eta_seconds, step.speed)
     finally:
         job.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from introstudio.core.batch.tasks import (
     export_file,
 )
 from introstudio.core.errors import Cancelled, IntroStudioError, InvalidInputError, NotFoundError, UserError
-from introstudio.core.jobs import Job, Progress, run_job
+from introstudio.core.jobs import Job, Progress, scaled
 from introstudio.core.locks import batch_lock
 from introstudio.core.project.model import now_iso
 from introstudio.core.project.store import PROJECT_FILE, ProjectFolder, open_project
@@ -151,10 +152,13 @@ def run_batch(folder: str | Path, steps: str | Sequence[str] = DEFAULT_STEPS, pr
                 yield BatchProgress(final / total, counter, eta, counter=counter)
                 continue
             item = event.result
-            if "publish" in chosen and not event.will_retry:
-                item = _publish(item, publisher, options) if publisher else item
+            # Publishing and going live run here as stages of this job: their progress shows, Cancel stops them.
+            stage = partial(_stage, start=final / total, end=(final + 1) / total, name=item.name,
+                            counter=f"{final}/{total} finished")
+            if "publish" in chosen and publisher is not None and not event.will_retry:
+                item = yield from _publish(item, publisher, options, stage)
             if "golive" in chosen and goliver is not None and not event.will_retry:
-                item = _golive(item, goliver, options)
+                item = yield from _golive(item, goliver, options, stage)
             results[item.folder] = item
             final += 0 if event.will_retry else 1
             write_report(list(results.values()), info, running=True)
@@ -184,7 +188,17 @@ def pending_result(folder: Path) -> ItemResult:
     return ItemResult(str(folder), name, "pending", finished_at="")
 
 
-def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> ItemResult:
+Stage = Callable[[Job[Any], float, float, str], Job[Any]]
+
+
+def _stage(job: Job[Any], a: float, b: float, step: str, *, start: float, end: float, name: str,
+           counter: str) -> Job[Any]:
+    """`job` as the a..b part of one clinician's share (start..end) of the batch's progress."""
+    return scaled(job, start + (end - start) * a, start + (end - start) * b, f"{name}: {step}: ",
+                  partial(BatchProgress, counter=f"{counter}; {step} {name}"))
+
+
+def _publish(item: ItemResult, publish: Publisher, options: TaskOptions, stage: Stage) -> Job[ItemResult]:
     """Publish one project that rendered fine, here and now; a failure stays in this item."""
     if item.status == FAILED:
         return replace(item, steps=(*item.steps, StepResult("publish", NOT_RUN, message="not run: an earlier "
@@ -199,11 +213,11 @@ def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> Item
             pf = open_project(Path(item.folder))
             state = pf.project.publish.upload or {}
             files = [f for e in pf.project.exports if (f := export_file(pf, e)) is not None and f.is_file()]
-            sha = run_job(hash_file(files[-1])) if files else None
+            sha = (yield from stage(hash_file(files[-1]), 0.0, 0.1, "checking")) if files else None
             if pf.project.publish.video_id and state.get("finished_at") and sha and state.get("sha256") == sha:
                 step = StepResult("publish", SKIPPED, time.monotonic() - started, "already published")
             else:
-                run_job(publish(pf))
+                yield from stage(publish(pf), 0.1, 1.0, "publishing")
                 step = StepResult("publish", DONE, time.monotonic() - started, "published")
             if pf.project.publish.video_id:
                 url = f"https://youtu.be/{pf.project.publish.video_id}"
@@ -226,7 +240,7 @@ def _publish(item: ItemResult, publish: Publisher, options: TaskOptions) -> Item
                    hint=step.hint if failed else item.hint, finished_at=now_iso())
 
 
-def _golive(item: ItemResult, golive: Publisher, options: TaskOptions) -> ItemResult:
+def _golive(item: ItemResult, golive: Publisher, options: TaskOptions, stage: Stage) -> Job[ItemResult]:
     """Make one approved, uploaded project live; one without current approvals is skipped, saying what is missing."""
     from introstudio.core.batch.report import review_state
     from introstudio.core.review.approvals import NotReadyError
@@ -240,7 +254,7 @@ def _golive(item: ItemResult, golive: Publisher, options: TaskOptions) -> ItemRe
         with batch_lock(item.folder, "a batch (going live)", wait=options.lock_wait):
             pf = open_project(Path(item.folder))
             try:
-                change = run_job(golive(pf))
+                change = yield from stage(golive(pf), 0.0, 1.0, "going live")
                 step = StepResult("golive", DONE if change.changed else SKIPPED, time.monotonic() - started,
                                   f"{'now' if change.changed else 'already'} {change.after}")
             finally:

@@ -51,7 +51,7 @@ def import_takes(pf: ProjectFolder, files: Sequence[Path]) -> Job[list[Take]]:
     """
     from introstudio.core.jobs import scaled
     from introstudio.core.diskcheck import ensure_writable
-    from introstudio.core.media.importing import check_importable_job, copy_into_project, total_size
+    from introstudio.core.media.importing import check_importable_job, copy_into_project_job, total_size
     from introstudio.core.project.atomic import sweep_stale_temps
 
     sweep_stale_temps(pf.folder)  # temp saves of killed runs (copies of killed imports: copy_into_project)
@@ -71,7 +71,8 @@ def import_takes(pf: ProjectFolder, files: Sequence[Path]) -> Job[list[Take]]:
     for i, (file, info, warnings) in enumerate(checked):
         yield Progress((len(files) + i) / (2 * len(files)), f"Copying {file.name}")
         pf.media_dir.mkdir(exist_ok=True)
-        copied = copy_into_project(file, pf.media_dir)
+        copied = yield from scaled(copy_into_project_job(file, pf.media_dir), (len(files) + i) / (2 * len(files)),
+                                   (len(files) + i + 1) / (2 * len(files)))  # a large copy shows progress, can stop
         take = Take(id=pf.project.next_take_id(), file=pf.relative(copied), source=str(file),
                     added_at=now_iso(), media=info.to_dict(), warnings=list(warnings))
         pf.project.takes.append(take)
