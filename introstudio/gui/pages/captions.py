@@ -22,7 +22,7 @@ from introstudio.core.project.store import ProjectFolder
 from introstudio.core.settings import Settings
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
-from introstudio.gui.pages.takes import take_duration, take_fps
+from introstudio.core.media.takes import take_duration, take_fps
 from introstudio.gui.widgets.cue_table import COL_TEXT, LINE_BREAK, USE_SCRIPT_WORDS, CueTable
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.model_picker import ModelPicker

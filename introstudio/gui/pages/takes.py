@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -15,33 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from introstudio.core.media.takes import best_take, missing_file, relocate_take, take_duration, take_fps
 from introstudio.core.project.history import take_part
-from introstudio.core.project.model import Project, Take
+from introstudio.core.project.model import Take
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.script.reading import format_duration
 from introstudio.gui.operations import Operation
+from introstudio.gui import errors
 from introstudio.gui.pages.base import Page
+from introstudio.gui.widgets.dialogs import VIDEO_FILTER
 from introstudio.gui.widgets.importer import ImportButton
 from introstudio.gui.widgets.media_jobs import thumbnails_job
 from introstudio.gui.widgets.player import Player
 from introstudio.gui.widgets.progress import ProgressPanel
 
+__all__ = ["MIN_TRIMMED", "THUMB", "TakesPage", "best_take", "take_duration", "take_fps"]  # the core's, for pages
+
 THUMB = QSize(160, 90)
 MIN_TRIMMED = 0.5  # seconds: the renderer refuses anything shorter
-
-
-def best_take(project: Project) -> Take | None:
-    """The take that matches the script best (once captioned); the newest wins a tie."""
-    scored = [t for t in project.takes if t.script_match is not None]
-    return max(scored, key=lambda t: (t.script_match, t.id)) if scored else None
-
-
-def take_duration(take: Take) -> float:
-    return float(take.media.get("duration") or 0.0)
-
-
-def take_fps(take: Take) -> float:
-    return float((take.media.get("video") or {}).get("fps") or 25.0)
 
 
 class TakesPage(Page):
@@ -84,11 +78,18 @@ class TakesPage(Page):
         self.info = QLabel()
         self.info.setObjectName("takeInfo")
         self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.PlainText)  # paths and file names are shown as they are
+        self.locate_button = QPushButton("&Locate file…")
+        self.locate_button.setObjectName("locateTake")
+        self.locate_button.setAccessibleName("Locate the selected take's moved file")
+        self.locate_button.clicked.connect(lambda: self.locate_selected())
+        self.locate_button.setVisible(False)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.player, 1)
         right_layout.addWidget(self.info)
+        right_layout.addWidget(self.locate_button, 0, Qt.AlignmentFlag.AlignLeft)
         splitter = QSplitter()
         splitter.addWidget(self.list)
         splitter.addWidget(right)
@@ -153,7 +154,39 @@ class TakesPage(Page):
                 return
         self._selected(None, None)
 
+    @classmethod
+    def ask_take_file(cls, parent: QWidget | None, take_id: int, start: Path) -> Path | None:
+        """The file the user picks as take `take_id`'s moved video (None: cancelled); tests patch this."""
+        found, _ = QFileDialog.getOpenFileName(parent, f"Locate the video of take {take_id}", str(start), VIDEO_FILTER)
+        return Path(found) if found else None
+
+    def locate_selected(self) -> bool:
+        """Ask where the selected take's moved file is now; keep it when it is the same recording, else say why."""
+        take_id = self.selected_take_id()
+        if self.pf is None or take_id is None:
+            return False
+        take = self.pf.project.take(take_id)
+        gone = self.pf.resolve(take.file)
+        start = next((p for p in (gone.parent, self.pf.folder) if p.is_dir()), Path.home())
+        chosen = self.ask_take_file(self, take_id, start)
+        if chosen is None:
+            return False
+        try:
+            relocate_take(self.pf, take_id, chosen)
+        except Exception as exc:  # another recording, not a video, unreadable: say so, keep the take as it was
+            errors.show_error(self, exc)
+            message, hint, _ = errors.describe(exc)
+            self.info.setText(f"File not found: {gone}\n{message} {hint}".strip())
+            return False
+        self.save_now()  # where the file is, is a fact, not an edit to undo (like an import)
+        self.player.load(None)  # opened again from its new place
+        self.refresh(self.pf)
+        self.info.setText(f"Take {take_id} found at {self.pf.resolve(take.file)}. " + self.info.text())
+        return True
+
     def _selected(self, item: QListWidgetItem | None, _previous: object) -> None:
+        self.locate_button.setVisible(False)
+        self.player.video.placeholder = "No take"
         if self.pf is None or item is None:
             self.player.load(None)
             self.info.setText("No takes yet. Record one on the previous step, or import footage."
@@ -162,6 +195,15 @@ class TakesPage(Page):
             return
         take = self.pf.project.take(int(item.data(Qt.ItemDataRole.UserRole)))
         path = self.pf.resolve(take.file)
+        gone = missing_file(self.pf, take)
+        if gone is not None:  # moved, renamed, or on a drive that is not plugged in
+            self.player.load(None)
+            self.player.video.placeholder = "File not found"
+            self.player.video.update()
+            self.use_button.setEnabled(False)
+            self.info.setText(f"File not found: {gone}\nUse “Locate file…” to show where it is now.")
+            self.locate_button.setVisible(True)
+            return
         if self.player.source != path:
             self.player.load(path, take_fps(take), take_duration(take), take.trim_in, take.trim_out)
         else:
@@ -180,7 +222,11 @@ class TakesPage(Page):
         out = None if trim_out is None else float(trim_out)
         end = out if out is not None else take_duration(take)
         if end - trim_in < MIN_TRIMMED:
-            self.info.setText(f"Trim out must be at least {MIN_TRIMMED:g} s after trim in; not saved.")
+            self.player.show_trim(take.trim_in, take.trim_out)  # the saved values again, never the refused ones
+            saved_out = "the end" if take.trim_out is None else f"{take.trim_out:.2f} s"
+            self.info.setText(f"Trim refused: the take would run {max(0.0, end - trim_in):.2f} s, and a take needs "
+                              f"at least {MIN_TRIMMED:g} s between trim in and trim out. Kept the saved trim: "
+                              f"{take.trim_in:.2f} s to {saved_out}.")
             return
         take.trim_in, take.trim_out = round(trim_in, 3), None if out is None else round(out, 3)
         item = self.list.currentItem()
@@ -202,6 +248,8 @@ class TakesPage(Page):
             end = take.trim_out if take.trim_out is not None else length
             line += f" (trimmed to {format_duration(max(0.0, end - take.trim_in))})"
         lines = [line]
+        if self.pf is not None and missing_file(self.pf, take) is not None:
+            lines.append("⚠ File not found")
         if take.script_match is not None:
             lines.append(f"{take.script_match:.0%} match to the script")
         many = self.pf is not None and len(self.pf.project.takes) > 1
