@@ -222,15 +222,13 @@ def _parse_sets(items: list[str]) -> dict[str, str]:
 
 
 def _read_script_file(path: Path) -> str:
-    from introstudio.core.errors import InvalidInputError, NotFoundError
+    """The script's text by the one encoding policy (core/textfiles.py); a guessed encoding is a warning."""
+    from introstudio.core.textfiles import read_text_guess
 
-    if not path.is_file():
-        raise NotFoundError(f"The script file {path} does not exist.", "Check the path.")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"{path} is not UTF-8 text (byte {exc.start}).",
-                                "Save the script as UTF-8 (in Word: Save As > Plain Text > UTF-8).") from exc
+    guess = read_text_guess(path, what="script")
+    for warning in guess.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return guess.text
 
 
 def _take_dict(pf, take) -> dict:

@@ -1,7 +1,7 @@
 """Read a clinician roster (CSV or XLSX) leniently, and report every bad row by the number Excel shows.
 
-Encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode Text"), else Windows-1252 with a
-warning. Delimiters `,` `;` and tab are sniffed. XLSX is read with openpyxl (read-only, cached formula
+Encodings by the one policy of core/textfiles.py: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
+"Unicode Text"), else Windows-1252 (then Latin-1) with a warning. Delimiters `,` `;` and tab are sniffed. XLSX is read with openpyxl (read-only, cached formula
 values); merged cells take the value of their top-left cell, numbers stored as numbers become text
 ("2155550100", not "2155550100.0"). Row numbers count the header as row 1, as in Excel, even when a
 quoted CSV cell spans several lines.
@@ -24,6 +24,7 @@ from introstudio.core.batch.names import clinician_slug, natural_name
 from introstudio.core.batch.workbook import DAMAGE, damaged_workbook, not_a_workbook
 from introstudio.core.project.limits import field_problem
 from introstudio.core.project.model import PROFILE_FIELDS, Clinician
+from introstudio.core.textfiles import read_text_guess
 
 # field -> header spellings (compared after `normalise_header`); footage/template are not profile fields.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -163,21 +164,6 @@ class _Table:
     warnings: tuple[str, ...] = ()
 
 
-def decode_text(raw: bytes, name: str) -> tuple[str, str, list[str]]:
-    """(text, encoding, warnings): UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace"), "utf-16", []
-    try:
-        return raw.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    warning = (f"{name} is not UTF-8; it was read as Windows-1252 (what Excel's plain 'CSV' saves on Windows). "
-               f"Check accented names in the projects. {UTF8_HINT}")
-    return raw.decode("cp1252", errors="replace"), "cp1252", [warning]
-
-
 def sniff_delimiter(text: str) -> str:
     """`,` `;` or tab: the one that splits the first lines into the most consistent number of columns."""
     sample = "\n".join(text.splitlines()[:30])
@@ -194,7 +180,9 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path) -> _Table:
-    text, _encoding, warnings = decode_text(path.read_bytes(), path.name)
+    guess = read_text_guess(path, newlines=False, what="roster")  # the csv module reads the line ends itself
+    warnings = [f"{w} {UTF8_HINT}" for w in guess.warnings]
+    text = guess.text
     hint = re.match(r"sep=(.)\r?\n", text)  # Excel's delimiter line; Excel hides it, so it is not row 1
     text, delimiter = (text[hint.end():], hint.group(1)) if hint else (text, sniff_delimiter(text))
     rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]

@@ -17,6 +17,7 @@ import pysrt
 from introstudio.core.captions.model import Cue
 from introstudio.core.project.atomic import atomic_write_bytes
 from introstudio.core.errors import InvalidInputError, NotFoundError
+from introstudio.core.textfiles import read_text_guess
 
 EXTENSIONS = (".srt", ".vtt")
 _SRT_TIME = r"(\d+):([0-5]\d):([0-5]\d)([,.])(\d{3})"
@@ -45,40 +46,13 @@ def _bad(path: Path, line: int, problem: str, hint: str) -> InvalidInputError:
 
 
 def _decode(path: Path) -> tuple[str, list[str]]:
-    """The file's text with newlines normalised; UTF-8 first, then cp1252, then latin-1 with a warning."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"Caption file not found: {path}", "Check the path, or choose the file again.") from None
-    except OSError as exc:
-        raise InvalidInputError(f"Cannot read {path}: {exc.strerror or exc}",
-                                "Check that the file is readable and not open elsewhere.") from None
-    warnings: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InvalidInputError(f"{path.name} claims to be UTF-16 but is damaged.",
-                                    "Re-export the captions as UTF-8.") from None
+    """The file's text (newlines normalised) and warnings, by the one encoding policy (core/textfiles.py)."""
+    guess = read_text_guess(path, what="caption file")
+    warnings = list(guess.warnings)
+    if guess.encoding == "utf-16":
         warnings.append(f"{path.name} is UTF-16; it was read correctly, but YouTube needs UTF-8, "
                         "so save it as UTF-8 before uploading it elsewhere.")
-    else:
-        if b"\x00" in data:
-            raise InvalidInputError(f"{path.name} is not a text caption file (it contains NUL bytes).",
-                                    "Choose an .srt or .vtt text file.")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            for encoding, label in (("cp1252", "Windows-1252 (cp1252)"), ("latin-1", "Latin-1 (ISO-8859-1)")):
-                try:
-                    text = data.decode(encoding)
-                except UnicodeDecodeError:
-                    continue
-                warnings.append(f"{path.name} is not UTF-8 (first bad byte on line {line}); it was read as "
-                                f"{label}. Check accented letters, and save it as UTF-8.")
-                break
-    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"), warnings
+    return guess.text, warnings
 
 
 def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int:
