@@ -10,7 +10,8 @@ peak RSS. The captions row also shows what its checks (rescue + verification) co
 stretches needed rescue and how many recogniser slips were shown as the script's words.
 
 Takes: the bundled sample take (espeak-ng reading the sample script); the cardiology drop-out take (espeak-ng,
-where tiny.en with the script prompt loses most of a 30-s window, so rescue runs); Piper's neural voice
+where tiny.en with the script prompt loses most of a 30-s window: its `--script-prompt` row shows what rescue
+costs when it runs); Piper's neural voice
 reading the cardiology script with room noise and echo (when piper-tts is installed); or --media FILE
 (captioned against the sample project's script). Goals: the command <= 0.15 of real time, <= 1.3x raw.
 
@@ -149,6 +150,8 @@ def main() -> None:
             seconds = probe(media).duration
             rows = {"raw faster-whisper": [py, "-c", RAW, str(media)],
                     "introstudio captions": [py, "-c", CLI, "--home", str(home), "captions", str(project), "--json"]}
+            if label.startswith("drop-out"):  # with the recogniser prompt this take loses speech: rescue's cost
+                rows["captions --script-prompt"] = [*rows["introstudio captions"], "--script-prompt"]
             if opts.openai:
                 rows["captions --engine openai-whisper"] = [*rows["introstudio captions"], "--engine", "openai-whisper"]
             best: dict[str, tuple[float, dict]] = {}
