@@ -40,6 +40,9 @@ def run_gui(project_dir: Path | None, page: str | None, screenshot: Path | None,
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "introstudio"])
     app.setApplicationName("IntroStudio")
     app.setApplicationDisplayName("IntroStudio")
+    from introstudio.gui import style
+
+    style.apply(app)  # the one visual language: palette, type, stylesheet (gui/style.py)
     window, settings_error = _make_window(paths, remember=screenshot is None)
     from introstudio.gui.operations import Operation
 

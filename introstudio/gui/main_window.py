@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.history.reset(pf)
         self.external.watch(pf)
         self.steps.setEnabled(True)
+        self.steps.show()
         self.setWindowTitle(f"IntroStudio · {pf.project.clinician.name or pf.folder.name}")
         self.project_label.setText(f"Project: {pf.folder}")
         self.project_label.setToolTip(str(pf.folder))
@@ -268,20 +269,29 @@ class MainWindow(QMainWindow):
                                  else "&Next →")
 
     def update_steps(self) -> dict[str, StepState]:
-        """Re-check which steps are done; the first one that is not is 'next'."""
+        """Re-check each step from the project (core/project/progress.py); the first not done is 'next'."""
         if self.pf is None:
             return {}
+        from introstudio.core.project.progress import StepStatus, step_statuses
+
+        try:
+            found = step_statuses(self.pf)
+        except Exception:
+            log.exception("the steps' states could not be worked out")
+            found = {}
         states: dict[str, StepState] = {}
         next_found = False
         for name, page in self.pages.items():
             try:
-                done, note = page.is_done(self.pf), page.status(self.pf)
+                status = found.get(name) or StepStatus("done" if page.is_done(self.pf) else "to do")
+                note = page.status(self.pf)
             except Exception:
                 log.exception("step %s could not report its state", name)
-                done, note = False, ""
-            is_next = not done and not next_found
+                status, note = StepStatus("to do"), ""
+            is_next = not status.done and not next_found
             next_found = next_found or is_next
-            states[name] = StepState(done, is_next, note)
+            states[name] = StepState(status.done, is_next, note, status.stale, status.reason)
+            page.show_state(states[name])
         self.steps.update_states(states)
         if self.pf is not None:
             self.setWindowTitle(f"IntroStudio · {self.pf.project.clinician.name or self.pf.folder.name}")
@@ -343,7 +353,9 @@ class MainWindow(QMainWindow):
     def _show_start(self) -> None:
         self.start.set_recent(self.session.recent_projects())
         self.stack.setCurrentWidget(self.start)
+        self.steps.clear_states()  # nothing left from the last project
         self.steps.setEnabled(False)
+        self.steps.hide()  # no project: no steps to show; the start panel has the whole window
         self.back_button.setEnabled(False)
         self.next_button.setEnabled(False)
 

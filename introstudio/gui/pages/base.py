@@ -11,7 +11,7 @@ import logging
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from introstudio.core.project.store import ProjectFolder
 from introstudio.gui import errors
@@ -61,7 +61,14 @@ class Page(QWidget):
         heading = QLabel(f"<h2 style='margin:0'>{self.title}</h2>")
         heading.setObjectName("pageHeading")
         heading.setAccessibleName(self.title)
-        outer.addWidget(heading)
+        self.state_label = QLabel()  # Done / To do / Out of date and why, from core/project/progress.py
+        self.state_label.setObjectName("stepState")
+        self.state_label.setWordWrap(True)
+        self.state_label.hide()
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addWidget(self.state_label, 1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(top)
         if self.summary:
             intro = QLabel(self.summary)
             intro.setWordWrap(True)
@@ -84,6 +91,19 @@ class Page(QWidget):
     def status(self, pf: ProjectFolder) -> str:
         """A few words for the step list, e.g. '2 takes' ('' for nothing special)."""
         return ""
+
+    def show_state(self, state: object | None) -> None:
+        """Show the step's state (a StepState) beside the heading; None hides it."""
+        if state is None:
+            self.state_label.hide()
+            return
+        kind = "done" if getattr(state, "done", False) else "stale" if getattr(state, "stale", False) else "todo"
+        self.state_label.setProperty("state", kind)
+        self.state_label.setText(state.describe())  # type: ignore[attr-defined]
+        self.state_label.setAccessibleName(f"{self.title}: {state.describe()}")  # type: ignore[attr-defined]
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
+        self.state_label.show()
 
     def leave(self) -> None:
         """The page goes out of view: write any pending change now."""

@@ -1,4 +1,4 @@
-"""The step list on the left of the window: each step with its done / next state."""
+"""The step list on the left of the window: each step with its done / next / out-of-date state."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from introstudio.gui.style import state_colour
+
 
 @dataclass(frozen=True)
 class StepState:
@@ -16,10 +18,20 @@ class StepState:
     done: bool
     is_next: bool
     note: str = ""
+    stale: bool = False  # made, but an input changed since: do it again
+    reason: str = ""  # why it is to do or out of date
+
+    @property
+    def word(self) -> str:
+        """Done, Out of date, Next or To do."""
+        return "Done" if self.done else "Out of date" if self.stale else "Next" if self.is_next else "To do"
 
     def describe(self) -> str:
-        state = "Done" if self.done else "Next" if self.is_next else "To do"
-        return f"{state} · {self.note}" if self.note else state
+        detail = self.reason if self.stale and self.reason else self.note
+        return f"{self.word} · {detail}" if detail else self.word
+
+
+BLANK = StepState(False, False)
 
 
 class StepList(QListWidget):
@@ -42,8 +54,18 @@ class StepList(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setSizeHint(QSize(140, 2 * self.fontMetrics().lineSpacing() + 18))
             self.addItem(item)
-            self._render(item, number, title, StepState(False, False))
+            self._render(item, number, title, BLANK)
         self.currentItemChanged.connect(self._changed)
+
+    def clear_states(self) -> None:
+        """No project: every step plain again (nothing left from the last project), nothing selected."""
+        self.blockSignals(True)
+        self.setCurrentRow(-1)
+        self.clearSelection()
+        self.blockSignals(False)
+        for i in range(self.count()):
+            item = self.item(i)
+            self._render(item, i + 1, self._titles[item.data(Qt.ItemDataRole.UserRole)], BLANK)
 
     def names(self) -> list[str]:
         return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
@@ -64,18 +86,15 @@ class StepList(QListWidget):
                 self._render(item, i + 1, self._titles[name], states[name])
 
     def _render(self, item: QListWidgetItem, number: int, title: str, state: StepState) -> None:
-        mark = "✓" if state.done else "➜" if state.is_next else "○"
+        mark = "✓" if state.done else "!" if state.stale else "➜" if state.is_next else "○"
         item.setText(f"{mark}  {number}. {title}\n      {state.describe()}")
+        item.setToolTip(state.describe())
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Step {number}, {title}: {state.describe()}")
         font = QFont(self.font())
         font.setBold(state.is_next)
         item.setFont(font)
-        if state.done:
-            item.setForeground(QColor("#1B5E20"))
-        elif state.is_next:
-            item.setForeground(QColor("#0D47A1"))
-        else:
-            item.setForeground(self.palette().text().color())
+        kind = "done" if state.done else "out of date" if state.stale else "to do"
+        item.setForeground(QColor(state_colour(kind, state.is_next)))
 
     def _changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         if current is not None:
