@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QPainter,
     QPaintEvent,
     QPolygonF,
@@ -34,6 +35,8 @@ from introstudio.core.script.teleprompter import (
 from introstudio.core.settings import PROMPTER_FONT_PX
 
 MIN_FONT_PX, MAX_FONT_PX = PROMPTER_FONT_PX
+STATUS_PX = (14, 28)  # the status strips' text size: it follows the script's size between these
+STRIP = QColor("#141414")  # the status strips' background, set apart from the reading area
 BACKGROUND = QColor("#000000")
 TEXT = QColor("#f4f4f4")
 MARKER = QColor("#ffb000")
@@ -85,6 +88,30 @@ class PrompterCanvas(QWidget):
         font.setWeight(QFont.Weight.DemiBold)
         return font
 
+    def status_font(self) -> QFont:
+        """The status strips' font: grows a little with the script's size, never to a size that crowds it."""
+        font = QFont(self.font())
+        font.setPixelSize(int(min(max(self.options.font_px * 0.3, STATUS_PX[0]), STATUS_PX[1])))
+        return font
+
+    def strip_height(self) -> float:
+        """Height of each status strip (the speed and time left above the script, 'Paused' below it)."""
+        return self.status_font().pixelSize() * 1.8
+
+    def status_rect(self) -> QRectF:
+        """The strip above the reading area: speed, time left, paragraph."""
+        return QRectF(0, 0, self.width(), self.strip_height())
+
+    def notice_rect(self) -> QRectF:
+        """The strip below the reading area: 'Paused — press Space to continue' or 'Finished'."""
+        strip = self.strip_height()
+        return QRectF(0, max(self.height() - strip, strip), self.width(), strip)
+
+    def text_rect(self) -> QRectF:
+        """The reading area: the script is painted here only, never under the status strips."""
+        top = self.status_rect().bottom()
+        return QRectF(0, top, self.width(), max(self.notice_rect().top() - top, 1.0))
+
     def relayout(self) -> None:
         """Lay the paragraphs out for this width and font; the reading position (in words) is kept."""
         font = self.text_font()
@@ -119,20 +146,25 @@ class PrompterCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         now = self.clock()
         w, h = self.width(), self.height()
+        area = self.text_rect()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), BACKGROUND)
         if self.options.mirror:  # beam-splitter glass flips the picture: flip it back
             painter.setTransform(QTransform(-1, 0, 0, 1, w, 0))
-        reading_y = h * self.options.reading_line
+        reading_y = area.top() + area.height() * self.options.reading_line
         dy = reading_y - scroll_y(self.layout_model, self.prompter, now, self.options.paragraph_mode)
         margin = w * self.options.margin
+        painter.save()
+        painter.setClipRect(area)  # the strips stay clear: the script never runs under the status
         painter.setPen(TEXT)
         for tl in self._layouts:
             box = tl.boundingRect().translated(margin, dy)
-            if box.bottom() >= 0 and box.top() <= h:
+            if box.bottom() >= area.top() and box.top() <= area.bottom():
                 tl.draw(painter, QPointF(margin, dy))
-        painter.fillRect(QRectF(0, 0, w, max(reading_y - self.options.font_px * 0.15, 0)), QColor(0, 0, 0, 120))
+        painter.fillRect(QRectF(0, area.top(), w, max(reading_y - self.options.font_px * 0.15 - area.top(), 0)),
+                         QColor(0, 0, 0, 120))
+        painter.restore()
         mid, size = reading_y + self.options.font_px * 0.6, max(self.options.font_px * 0.25, 8)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(MARKER)
@@ -143,19 +175,23 @@ class PrompterCanvas(QWidget):
         painter.end()
 
     def _paint_status(self, painter: QPainter, now: float, w: int, h: int) -> None:
-        """Speed, time left and paragraph in a corner; the countdown or 'paused' in the middle."""
+        """Speed, time left and paragraph in the strip above the script, 'Paused' in the one below it;
+        the countdown over everything (nothing is read yet)."""
         p = self.prompter
-        small = QFont(self.font())
-        small.setPixelSize(max(14, int(self.options.font_px * 0.3)))
+        small = self.status_font()
         painter.setFont(small)
+        top, bottom = self.status_rect(), self.notice_rect()
+        for strip in (top, bottom):
+            painter.fillRect(strip, STRIP)
         painter.setPen(MARKER)
         total = max(len([n for n in p.paragraph_words if n]), 1)
         para = min(p.paragraph(now) + 1, total) if p.paragraph_words else 0
         status = (f"{p.wpm:.0f} words/min · {format_duration(p.remaining_seconds(now))} left · "
                   f"paragraph {para}/{total}")
         pad = small.pixelSize() * 0.6
-        painter.drawText(QRectF(pad, pad, w - 2 * pad, small.pixelSize() * 1.6),
-                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), status)
+        status = QFontMetrics(small).elidedText(status, Qt.TextElideMode.ElideLeft, int(max(w - 2 * pad, 0)))
+        painter.drawText(top.adjusted(pad, 0, -pad, 0), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         status)
         number = p.countdown_number(now)
         if number:
             painter.fillRect(QRectF(0, 0, w, h), QColor(0, 0, 0, 170))
@@ -167,5 +203,5 @@ class PrompterCanvas(QWidget):
             painter.drawText(QRectF(0, 0, w, h), int(Qt.AlignmentFlag.AlignCenter), str(number))
         elif not p.running:
             word = "Finished" if p.finished(now) and p.total_words else "Paused"
-            painter.drawText(QRectF(pad, h - small.pixelSize() * 2.2, w - 2 * pad, small.pixelSize() * 1.6),
-                             int(Qt.AlignmentFlag.AlignHCenter), f"{word} — press Space to continue")
+            painter.drawText(bottom.adjusted(pad, 0, -pad, 0), int(Qt.AlignmentFlag.AlignCenter),
+                             f"{word} — press Space to continue")

@@ -302,11 +302,11 @@ class TeleprompterWindow(QWidget):
         self.screen_box = QComboBox(self.bar)
         self.screen_box.setAccessibleName("Screen to show the teleprompter on (S)")
         self.screen_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.screen_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.screen_box.setMinimumContentsLength(6)
-        for screen in QGuiApplication.screens():
+        self.screen_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # names never clipped
+        self.screen_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        for number, screen in enumerate(QGuiApplication.screens(), 1):
             geometry = screen.geometry()
-            self.screen_box.addItem(f"{screen.name()} ({geometry.width()}×{geometry.height()})")
+            self.screen_box.addItem(f"{screen.name() or f'Screen {number}'} ({geometry.width()}×{geometry.height()})")
         self.screen_box.activated.connect(self._move_to_screen)
         row.addWidget(self.screen_box)
         row.addStretch(1)
