@@ -35,6 +35,7 @@ from introstudio.core.captions.engines.base import Transcript, TranscribeOptions
 from introstudio.core.captions.formats import read_captions, write_captions
 from introstudio.core.captions.layout import Violation, build_cues, check_cues, reflow
 from introstudio.core.captions.model import Cue
+from introstudio.core.captions.parallel import add_translation
 from introstudio.core.captions.rescue import Rescue
 from introstudio.core.captions.profiles import get_profile
 from introstudio.core.errors import IntroStudioError, UserError
@@ -133,6 +134,7 @@ def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "f
                          rescues=[r.to_dict() for r in checked.rescues], span=(take.trim_in, take.trim_out))
     take.script_match = checked.script_match
     files = store_track(pf, track)
+    files += add_translation(pf, track, checked.words if script_text else None, fps)  # the paired script's track
     violations = tuple(check_cues(cues, caption_profile))
     yield Progress(1.0, f"{len(cues)} captions")
     return CaptionResult(track, transcript, checked.script_match, violations, files, checked.rescues,
@@ -141,7 +143,8 @@ def caption_take(pf: ProjectFolder, take_id: int | None = None, engine: str = "f
 
 def store_track(pf: ProjectFolder, track: CaptionTrack) -> tuple[Path, ...]:
     """Put `track` in the project (replacing the take's old one), save, and keep SRT/VTT copies beside it."""
-    pf.project.captions = [c for c in pf.project.captions if c.take_id != track.take_id] + [track]
+    others = [c for c in pf.project.captions if (c.take_id, c.kind) != (track.take_id, track.kind)]
+    pf.project.captions = others + [track]  # a translation of the take (captions/parallel.py) stays
     pf.save()
     pf.captions_dir.mkdir(exist_ok=True)
     files = []

@@ -95,7 +95,7 @@ def restore(project: Project, part: str, value: Any) -> None:
                 if key in value:
                     setattr(take, key, value[key])
     else:  # captions
-        others = [c for c in project.captions if c.take_id != take_id]
+        others = [c for c in project.captions if c.take_id != take_id or c.kind != "spoken"]  # translations stay
         project.captions = others + ([CaptionTrack.from_dict(value)] if value is not None else [])
 
 

@@ -6,8 +6,8 @@ the save merges, part by part, what this process changed since the base (*ours*)
 (*theirs*):
 
 * the profile, script, design and publish blocks field by field; `selected_take` as one value;
-* takes by id, caption tracks by take id, exports by file: an item changed on one side only takes that side;
-  an item added on both sides is kept from both (a take added by both gets a fresh id on our side, and our
+* takes by id, caption tracks by take id and language, exports by file: an item changed on one side only takes
+  that side; an item added on both sides is kept from both (a take added by both gets a fresh id on our side, and our
   captions/exports/selected take that pointed to it follow); an item removed on one side and untouched on the
   other is removed.
 
@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _FIELD_PARTS = ("clinician", "script", "design", "publish", "review")
-_KEYED = {"takes": "id", "captions": "take_id", "exports": "file", "approvals": "id"}
+# A take may have a caption track per language (the spoken one and a translation: captions/parallel.py).
+_KEYED: dict[str, str | tuple[str, ...]] = {"takes": "id", "captions": ("take_id", "language"), "exports": "file",
+                                            "approvals": "id"}
 
 
 @dataclass
@@ -78,7 +80,7 @@ def _merge_fields(part: str, b: dict, o: dict, t: dict, result: MergeResult) -> 
     return merged
 
 
-def _merge_keyed(part: str, key: str, b: list, o: list, t: list, result: MergeResult) -> list:
+def _merge_keyed(part: str, key: str | tuple[str, ...], b: list, o: list, t: list, result: MergeResult) -> list:
     bm, om, tm = ({_key(x, key): x for x in items if isinstance(x, dict)} for items in (b, o, t))
     merged: list = []
     for k in list(tm) + [k for k in om if k not in tm]:
@@ -100,7 +102,9 @@ def _merge_keyed(part: str, key: str, b: list, o: list, t: list, result: MergeRe
     return merged
 
 
-def _key(item: dict, key: str) -> Any:
+def _key(item: dict, key: str | tuple[str, ...]) -> Any:
+    if isinstance(key, tuple):  # a caption track without a language is English (CaptionTrack's default)
+        return tuple(_key(item, k) if k in item or k != "language" else "en" for k in key)
     value = item.get(key)
     return value if isinstance(value, (str, int, float)) or value is None else repr(value)
 

@@ -139,6 +139,10 @@ class CaptionTrack:
     departures: list[dict[str, Any]] = field(default_factory=list)
     # Voiced stretches that had no captions at first: {"start", "end", "outcome", "words", "text"} (rescue.py).
     rescues: list[dict[str, Any]] = field(default_factory=list)
+    # "spoken": what the take says; "translation": a parallel script's words timed by the spoken track
+    # (captions/parallel.py), `source` naming the script. Never burned in; exported and uploaded beside it.
+    kind: str = "spoken"
+    source: str = ""
     # The take's trim (in, out or None = the end) when the captions were made: a wider trim later needs new ones.
     span: tuple[float, float | None] | None = None
 
@@ -148,6 +152,8 @@ class CaptionTrack:
                  departures=[dict(x) for x in self.departures])
         if self.rescues:
             d["rescues"] = [dict(x) for x in self.rescues]
+        if self.kind != "spoken":
+            d.update(kind=self.kind, source=self.source)
         if self.span is not None:
             d["span"] = list(self.span)
         return d
@@ -168,6 +174,8 @@ class CaptionTrack:
                         for i, x in enumerate(F.items(d.get("departures"), f"{where}.departures"))],
             rescues=[dict(F.obj(x, f"{where}.rescues[{i}]", missing_ok=False))
                      for i, x in enumerate(F.items(d.get("rescues"), f"{where}.rescues"))],
+            kind=F.text(d.get("kind"), f"{where}.kind", default="spoken"),
+            source=F.text(d.get("source"), f"{where}.source"),
             span=_span(d.get("span"), f"{where}.span"),
         )
 
@@ -292,7 +300,8 @@ class Project:
         return self.takes[-1] if self.takes else None
 
     def captions_for(self, take_id: int) -> CaptionTrack | None:
-        return next((c for c in self.captions if c.take_id == take_id), None)
+        """The take's spoken track (its translations: captions/parallel.py `translations_for`)."""
+        return next((c for c in self.captions if c.take_id == take_id and c.kind == "spoken"), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -18,6 +18,8 @@ use them but never declare them; a caller may override one explicitly by passing
 
 Template files are UTF-8 TOML: id, title, language (BCP-47), description, words_per_minute, text and
 ``[[variables]]`` tables (name, label, required, default, example). The file name must be ``<id>.toml``.
+``translation_of`` (optional) names the template this one translates, paragraph for paragraph, so a take read
+from either gets captions in both languages (captions/parallel.py).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ COMPUTED_VARIABLES: Mapping[str, str] = {
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _VAR_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
-_TOP_KEYS = {"id", "title", "language", "description", "words_per_minute", "text", "variables"}
+_TOP_KEYS = {"id", "title", "language", "description", "words_per_minute", "text", "variables", "translation_of"}
 _VAR_KEYS = {"name", "label", "required", "default", "example"}
 _HONORIFICS = {"dr", "dra", "doctor", "doctora", "prof", "professor", "mr", "mrs", "ms", "mx", "sr", "sra"}
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -87,6 +89,7 @@ class Template:
     variables: tuple[Variable, ...]
     paragraphs: tuple[str, ...]
     source: Path | None = None
+    translation_of: str | None = None  # the id of the template this one translates paragraph for paragraph
 
     def variable(self, name: str) -> Variable:
         """The declared variable called ``name``."""
@@ -181,8 +184,12 @@ def parse_template(text: str, source: Path | None = None) -> Template:
         paragraphs.append(para)
     if not paragraphs:
         raise fail("the text is empty", "Write the script in text = \"\"\"...\"\"\".")
+    pair = data.get("translation_of")
+    if pair is not None and (not isinstance(pair, str) or not _ID.match(pair) or pair == tid):
+        raise fail(f"translation_of {pair!r} must be the id of another template",
+                   'E.g. translation_of = "physician-intro".')
     return Template(tid, data["title"].strip(), language, description.strip(), wpm,
-                    variables, tuple(paragraphs), source)
+                    variables, tuple(paragraphs), source, pair)
 
 
 def _parse_variables(raw: Any, fail: Any) -> tuple[Variable, ...]:
