@@ -69,6 +69,7 @@ def rewrite_argv(argv: list[str]) -> list[str]:
 def cmd_captions(args: argparse.Namespace) -> int:
     from introstudio.core.captions.formats import write_captions
     from introstudio.core.captions.pipeline import caption_take
+    from introstudio.core.captions.verify import PLACED_VERDICT
     from introstudio.core.project import open_project
     from introstudio.core.settings import load_settings
 
@@ -98,9 +99,9 @@ def cmd_captions(args: argparse.Namespace) -> int:
         print(f"Rescue: the recogniser missed {len(result.rescues)} stretch(es) of speech at first; check them:")
         for r in result.rescues:
             print(f"  rescue: {r.describe()}")
-    if result.corrected:
-        print(f"Verified: {len(result.corrected)} recogniser slip(s) shown as the script's words "
-              "(the audio fits them as well)")
+    slips = [d for d in result.corrected if d.get("verdict") != PLACED_VERDICT]
+    if slips:
+        print(f"Verified: {len(slips)} recogniser slip(s) shown as the script's words (the audio fits them as well)")
     for d in track.departures:
         where = f" at {d['start']:.1f}s" if d.get("start") is not None else ""
         scores = (f" (log-prob script {d['script_score']:.1f}, heard {d['heard_score']:.1f})"

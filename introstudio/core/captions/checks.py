@@ -83,7 +83,8 @@ def check_speech(recogniser: Engine, media: Path, options: TranscribeOptions, he
         if model is not None:
             yield Progress(0.75, "Verifying the script against the speech")
             aligner = ForcedAligner(model, audio, language, prompt=script_prompt(script_text))
-            verified = verify(alignment, aligner, offset, voiced=voiced)
+            unheard = [(r.start, r.end) for r in rescues if r.outcome == "unheard"]
+            verified = verify(alignment, aligner, offset, voiced=voiced, unheard=unheard)
             words, departures, corrected = list(verified.words), verified.departures, verified.corrected
             said = sum(len(d["script_text"].split()) for d in corrected)
             total = _script_size(script_text)

@@ -40,6 +40,7 @@ WINDOW = 10.0  # seconds: near departures share a window up to this long (longer
 CONTEXT = 4  # caption words kept in a clip on each side of a departure
 DROP_VOICE = 0.5  # seconds: heard words over more voice than this are never dropped for the script
 NO_TIME = "no time to say the script's words here"
+PLACED_VERDICT = "placed where nothing was recognised"
 PAD = 0.3  # seconds of audio kept before the first and after the last word of a clip
 
 
@@ -53,6 +54,7 @@ class _Unit:
     departure: Departure | None = None
     script: list[str] = field(default_factory=list)
     accepted: bool = False
+    forced: bool = False  # script words due where nothing was heard: placed whatever the scores
     scores: tuple[float, float] | None = None  # script, heard
     reason: str = ""
 
@@ -211,15 +213,20 @@ def _implausible(u: _Unit, voiced: Sequence[tuple[float, float]] | None, offset:
 
 
 def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, margin: float = MARGIN,
-           voiced: Sequence[tuple[float, float]] | None = None) -> Verified:
+           voiced: Sequence[tuple[float, float]] | None = None,
+           unheard: Sequence[tuple[float, float]] = ()) -> Verified:
     """Resolve recogniser slips to the script, keep real departures (with scores), time the script's words.
 
     `voiced`: the take's voiced stretches (seconds of the audio, `rescue.voiced_stretches`), if known.
+    `unheard`: voiced stretches (source seconds) where even a second listen heard nothing: script words
+    skipped there are placed by the alignment whatever the scores (the caller flags them for review).
     """
     units = _units(alignment, aligner.duration, offset)
     for u in units:
         if u.departure is not None:
             u.reason = _implausible(u, voiced, offset)
+            if not u.heard and any(min(u.end, b) - max(u.start, a) >= min(1.0, 0.5 * (b - a)) for a, b in unheard):
+                u.reason, u.forced = "", True
     windows = _windows(units, offset, aligner.duration)
     placed: dict[int, list[Word]] = {}  # id(unit) -> the script words put in its place
     for lo, hi, a, b in windows:
@@ -236,8 +243,9 @@ def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, ma
             u.scores = (round(r.score, 2), round(heard_score, 2))
             if u.reason:  # scored for the record; the heard words stay whatever the scores say
                 continue
-            u.accepted = r.score >= heard_score - (FUNCTION_MARGIN if _function_words(u) else margin)
-            u.reason = ("the audio fits the script's words as well" if u.accepted
+            u.accepted = u.forced or r.score >= heard_score - (FUNCTION_MARGIN if _function_words(u) else margin)
+            u.reason = (PLACED_VERDICT if u.forced else
+                        "the audio fits the script's words as well" if u.accepted
                         else "the audio fits what was heard better")
             if u.accepted:  # its script words are timed by the alignment that scored them
                 first = sum(len(v.texts(False)) for v in group[:group.index(u)])

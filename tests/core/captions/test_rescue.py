@@ -82,3 +82,31 @@ def test_speech_the_recogniser_lost_is_heard_again_on_its_own_clip(intro_speech)
     back = [w.text.strip(".,").lower() for w in checked.words if 5.5 <= w.start < 12.5]
     found = sum(t.strip(".,").lower() in back for t in missing)
     assert found >= 0.8 * len(missing), (missing, back)
+
+
+@pytest.mark.slow
+def test_script_words_due_where_nothing_was_heard_are_placed_by_alignment_and_flagged(intro_speech):
+    """Real speech: 6-12 s treated as heard by nobody; the script's words due there are placed and flagged."""
+    from introstudio.core.captions.align import align_to_script, script_prompt
+    from introstudio.core.captions.engines.base import TranscribeOptions
+    from introstudio.core.captions.engines.faster import FasterWhisperEngine, load_audio, load_model
+    from introstudio.core.captions.forced import ForcedAligner
+    from introstudio.core.captions.rescue import voiced_stretches
+    from introstudio.core.captions.verify import verify
+    from introstudio.core.jobs import run_job
+
+    engine = FasterWhisperEngine(None)
+    heard = run_job(engine.transcribe(intro_speech.video, TranscribeOptions())).words
+    lost = [w for w in heard if not 6.0 <= w.start < 12.0]
+    audio = load_audio(intro_speech.video)
+    aligner = ForcedAligner(load_model(engine.model_path), audio, prompt=script_prompt(intro_speech.script_text))
+    result = verify(align_to_script(lost, intro_speech.script_text), aligner, voiced=voiced_stretches(audio),
+                    unheard=[(6.0, 12.0)])
+    words, rescues = _placed(list(result.words), [Rescue(6.0, 12.0, "unheard")])
+    placed = [w for w in words if w.departure == PLACED]
+    assert rescues[0].outcome == PLACED and rescues[0].words == len(placed) >= 10
+    assert all(5.0 <= w.start <= 13.0 for w in placed), [(w.text, w.start) for w in placed]
+    said = {w.text.strip(".,").lower() for w in heard if 6.0 <= w.start < 12.0}
+    assert sum(w.text.strip(".,").lower() in said for w in placed) >= 0.7 * len(said)
+    assert [w.start for w in words] == sorted(w.start for w in words)
+    assert any(d["verdict"] == "placed where nothing was recognised" for d in result.corrected)
