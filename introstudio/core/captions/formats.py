@@ -3,6 +3,13 @@
 Readers return a `CaptionFile` (cues plus warnings, e.g. an encoding guessed because the file is not
 UTF-8). A file that cannot be read faithfully raises InvalidInputError with the line number, rather
 than silently dropping or merging cues as lenient parsers do.
+
+SRT: a strict pre-check walks the file and raises naming the first bad line (pysrt's lenient reading
+would fold a cue whose blank line is missing into the previous cue's text); pysrt then parses the cues.
+pysrt is given the lines already split on '\n' only: its own `from_string` uses str.splitlines, which
+also breaks a caption line at U+2028, U+0085 (NEL, e.g. from a Latin-1 file) or a form feed. A tab
+between the end time and display coordinates is something pysrt reads as part of the time, so such a
+file is refused with its line. WebVTT has no pysrt reader and is parsed here.
 """
 
 from __future__ import annotations
@@ -76,14 +83,25 @@ def _blocks(lines: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
 
 
 def read_srt(path: str | Path) -> CaptionFile:
-    """Read a SubRip file strictly; any structural error raises InvalidInputError naming its line."""
+    """Read a SubRip file: a strict check names any bad line, then pysrt parses the cues."""
     path = Path(path)
     text, warnings = _decode(path)
+    lines = text.split("\n")
+    firsts = _check_srt(path, lines, warnings)
+    return CaptionFile(tuple(_pysrt_cues(path, lines, firsts)), tuple(warnings), "srt")
+
+
+def _check_srt(path: Path, lines: Sequence[str], warnings: list[str]) -> list[int]:
+    """Raise InvalidInputError naming the first bad line (pysrt would guess); note oddities in `warnings`.
+
+    Returns the number of each cue's first line, for pysrt's errors.
+    """
     hint = f"Fix that line in a text editor (a cue is: number, timing like '{_SRT_EXAMPLE}', text, blank line)."
-    cues: list[Cue] = []
+    firsts: list[int] = []
     expected_index = 1
     comma_warned = False
-    for first, block in _blocks(text.split("\n")):
+    for first, block in _blocks(lines):
+        firsts.append(first)
         index = block[0].strip()
         if _SRT_TIMING.match(index):
             raise _bad(path, first, "timing line without a cue number before it", hint)
@@ -102,34 +120,32 @@ def read_srt(path: str | Path) -> CaptionFile:
         if "." in (g[3], g[8]) and not comma_warned:
             comma_warned = True
             warnings.append(f"{path.name}, line {first + 1}: '.' used before the milliseconds; SRT uses ','.")
-        start, end = _ms(g[0], g[1], g[2], g[4]), _ms(g[5], g[6], g[7], g[9])
-        if end < start:
+        if _ms(g[5], g[6], g[7], g[9]) < _ms(g[0], g[1], g[2], g[4]):
             raise _bad(path, first + 1, f"cue {index} ends before it starts ('{timing}')", hint)
         if g[10]:
             warnings.append(f"{path.name}, line {first + 1}: display coordinates '{g[10]}' were ignored.")
-        body = [ln.strip() for ln in block[2:]]
-        for offset, line in enumerate(body):
-            if "-->" in line and _SRT_TIMING.match(line):
+        for offset, line in enumerate(block[2:]):
+            if "-->" in line and _SRT_TIMING.match(line.strip()):
                 raise _bad(path, first + 2 + offset,
                            f"a timing line inside the text of cue {index}; a blank line is probably missing "
                            "before the cue it starts", "Add the blank line that separates cues.")
-        cues.append(Cue(start / 1000, end / 1000, tuple(body)))
-    _cross_check(path, text, cues)
-    return CaptionFile(tuple(cues), tuple(warnings), "srt")
+    return firsts
 
 
-def _cross_check(path: Path, text: str, cues: Sequence[Cue]) -> None:
-    """A second opinion from pysrt (raising on its own errors) on what was just parsed."""
+def _pysrt_cues(path: Path, lines: Sequence[str], firsts: Sequence[int]) -> Iterator[Cue]:
+    """The cues as pysrt parses the checked lines (given already split, so only '\\n' ends a line)."""
+    items = pysrt.SubRipFile.stream((line + "\n" for line in lines), error_handling=pysrt.ERROR_RAISE)
+    number = 0
     try:
-        items = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
-    except pysrt.Error as exc:
-        raise InvalidInputError(f"{path.name} is not a valid SRT file ({type(exc).__name__}).",
-                                "Open it in a subtitle editor and fix or re-export it.") from None
-    ours = [(round(c.start * 1000), round(c.end * 1000)) for c in cues]
-    theirs = [(i.start.ordinal, i.end.ordinal) for i in items]
-    if ours != theirs:
-        raise InvalidInputError(f"{path.name} reads differently in two SRT parsers, so it is ambiguous.",
-                                "Re-export it from the tool that made it, or retype the damaged cues.")
+        for number, item in enumerate(items, 1):
+            text = tuple(line.strip() for line in item.text.split("\n")) if item.text else ()
+            yield Cue(item.start.ordinal / 1000, item.end.ordinal / 1000, text)
+    except pysrt.Error as exc:  # a tab before display coordinates: pysrt reads them as part of the end time
+        timing = isinstance(exc, pysrt.InvalidTimeString)
+        line = (firsts[number] + timing) if number < len(firsts) else len(lines)
+        raise _bad(path, line, f"{'the timing of ' if timing else ''}cue {number + 1} cannot be read by the "
+                   f"SubRip parser ({type(exc).__name__})", "Put a single space between the end time and anything "
+                   "after it (e.g. display coordinates), or re-export the file.") from None
 
 
 def read_vtt(path: str | Path) -> CaptionFile:

@@ -194,3 +194,36 @@ def test_binary_file_is_refused(tmp_path):
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42")
     with pytest.raises(InvalidInputError, match="not a text caption file"):
         read_srt(path)
+
+
+def test_srt_cues_are_pysrts_own_parse_of_the_checked_lines(tmp_path, monkeypatch):
+    path = tmp_path / "x.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,500\n  Hello  \n\n", encoding="utf-8")
+    parsed = []
+    real = pysrt.SubRipFile.stream
+
+    def stream(source, **kwargs):
+        for item in real(source, **kwargs):
+            parsed.append(item)
+            yield item
+
+    monkeypatch.setattr(pysrt.SubRipFile, "stream", stream)
+    assert read_srt(path).cues == (Cue(1.0, 2.5, ("Hello",)),)
+    assert [(i.start.ordinal, i.end.ordinal) for i in parsed] == [(1000, 2500)]
+
+
+def test_line_separators_inside_a_caption_line_stay_in_it(tmp_path):
+    # pysrt.from_string would break these lines at U+2028 and NEL (str.splitlines); they are one line each.
+    path = tmp_path / "x.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nx\u2028y\nSoy \x85 z\n", encoding="utf-8")
+    assert read_srt(path).cues == (Cue(1.0, 2.0, ("x\u2028y", "Soy \x85 z")),)
+
+
+def test_a_tab_before_display_coordinates_is_refused_naming_the_timing_line(tmp_path):
+    path = tmp_path / "x.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\n00:00:03,000 --> 00:00:04,000\tX1:10\nTwo\n",
+                    encoding="utf-8")
+    with pytest.raises(InvalidInputError) as info:
+        read_srt(path)
+    assert info.value.message.startswith("x.srt, line 6: the timing of cue 2 cannot be read")
+    assert "single space" in info.value.hint
