@@ -145,14 +145,19 @@ class MainWindow(QMainWindow):
             self.open_folder(folder)
 
     def new_project(self) -> None:
+        """New video for a clinician: their name and a template; the folder goes under the documents folder."""
         from introstudio.core.project.model import Clinician, Script
         from introstudio.core.project.store import create_project
 
-        folder = Ask.new_project_folder(self, self.paths.documents_dir)
-        if folder is None:
+        answer = Ask.new_video(self, self.paths.documents_dir, self.settings.default_template)
+        if answer is None:
+            return
+        if self.pf is not None and not self.close_project():
             return
         try:
-            pf = create_project(folder, Clinician(), Script(template_id=self.settings.default_template))
+            answer.folder.parent.mkdir(parents=True, exist_ok=True)
+            pf = create_project(answer.folder, Clinician(name=answer.name, title=answer.title),
+                                Script(template_id=answer.template_id or self.settings.default_template))
         except Exception as exc:
             errors.show_error(self, exc)
             return
@@ -361,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&Project")
-        for text, shortcut, slot in (("&New project…", QKeySequence.StandardKey.New, self.new_project),
+        for text, shortcut, slot in (("&New video for a clinician…", QKeySequence.StandardKey.New, self.new_project),
                                      ("&Open project…", QKeySequence.StandardKey.Open, self.open_project),
                                      ("New projects from a &roster…", None, self.import_roster),
                                      ("&Produce a folder of projects…", None, lambda: self.produce_folder()),

@@ -62,7 +62,8 @@ def _no_real_dialogs(monkeypatch):
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a, **k: True))
     monkeypatch.setattr(Ask, "footage_files", classmethod(lambda cls, *a, **k: []))
     monkeypatch.setattr(Ask, "open_folder", classmethod(lambda cls, folder: True))
-    for name in ("roster_file", "projects_folder", "brand_kit_file", "project_folder", "new_project_folder"):
+    for name in ("roster_file", "projects_folder", "brand_kit_file", "project_folder", "new_project_folder",
+                 "new_video"):
         monkeypatch.setattr(Ask, name, classmethod(lambda cls, *a, **k: None))
 
 

@@ -226,10 +226,14 @@ def test_new_project_from_the_start_panel(qtbot, tmp_path, app_paths, monkeypatc
     window = MainWindow(app_paths, Settings(), remember=False)
     qtbot.addWidget(window)
     assert window.stack.currentWidget() is window.start and not window.steps.isEnabled()
-    monkeypatch.setattr(Ask, "new_project_folder", classmethod(lambda cls, parent, start=None: tmp_path / "new one"))
+    from introstudio.gui.widgets.new_video import NewVideo
+
+    answer = NewVideo("Maria Lopez", "Dr.", "physician-intro", tmp_path / "new one")
+    monkeypatch.setattr(Ask, "new_video", classmethod(lambda cls, *a, **k: answer))
     qtbot.mouseClick(window.start.new_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "new one" / "project.json").is_file()
     assert window.current_page().name == "clinician" and window.steps.isEnabled()
+    assert window.pf.project.clinician.name == "Maria Lopez" and window.pf.project.clinician.title == "Dr."
     assert window.update_steps()["clinician"].is_next
     assert shown_errors == []
 

@@ -25,6 +25,9 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("publish", "introstudio.gui.pages.publish", "PublishPage"),
 )
 PAGE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in STEPS)
+# Each page's main action (the attribute holding its button), shown as the primary button (gui/style.py).
+PRIMARY_ACTIONS = {"record": ("record_button", "import_button"), "takes": ("use_button",),
+                   "captions": ("make_button",), "export": ("export_button",), "publish": ("upload_button",)}
 PAGE_ALIASES = {"import": "record", "recording": "record", "teleprompter": "record", "take": "takes",
                 "caption": "captions", "design": "look", "brand": "look", "render": "export",
                 "youtube": "publish", "profile": "clinician"}
@@ -72,4 +75,10 @@ def build_pages(paths: AppPaths, settings: Settings) -> list[Page]:
             from introstudio.gui.pages.import_page import ImportPage
 
             pages.append(build_page(ImportPage, paths, settings))
+    from introstudio.gui.style import primary
+
+    for page in pages:
+        button = next((b for b in (getattr(page, a, None) for a in PRIMARY_ACTIONS.get(page.name, ())) if b), None)
+        if button is not None:
+            primary(button)
     return pages

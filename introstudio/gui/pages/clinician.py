@@ -14,6 +14,7 @@ from introstudio.core.project.limits import field_problem, field_warning, limit_
 from introstudio.core.project.model import PROFILE_FIELDS
 from introstudio.core.project.store import ProjectFolder
 from introstudio.gui.pages.base import Page
+from introstudio.gui.style import tone
 
 REQUIRED = ("name", "specialty")
 
@@ -78,7 +79,7 @@ class ClinicianPage(Page):
             # Required, too long, or holding characters the cards cannot draw: said under the field.
             problem = QLabel()
             problem.setObjectName(f"problem-{field}")
-            problem.setStyleSheet("color: #B00020;")
+            tone(problem, "problem")
             problem.setWordWrap(True)
             problem.setAccessibleName(f"{label_text} problem")
             self.problems[field] = problem

@@ -13,6 +13,7 @@ from introstudio.gui import errors
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.pages.takes import take_duration
+from introstudio.gui.style import tone
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.image_preview import ImagePreview
 from introstudio.gui.widgets.look_previews import PreviewRequest, preview_size, previews_job
@@ -54,7 +55,7 @@ class LookPage(Page):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setObjectName("lookWarnings")
-        self.warnings.setStyleSheet("color: #8A4B00;")
+        tone(self.warnings, "warning")
         side.addSpacing(12)
         side.addWidget(self.kit_label)
         self.kit_button = QPushButton("Choose brand &kit…")

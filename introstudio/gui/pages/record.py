@@ -42,9 +42,10 @@ from introstudio.gui import errors
 from introstudio.gui.external_changes import taken_in, worker_folder
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
-from introstudio.gui.recorder import Recorder
-from introstudio.gui.synthetic import SyntheticSource
 from introstudio.gui.pages.record_prompter import PrompterLink
+from introstudio.gui.recorder import Recorder
+from introstudio.gui.style import surface, tone
+from introstudio.gui.synthetic import SyntheticSource
 from introstudio.gui.teleprompter import TeleprompterOptions, TeleprompterWindow
 from introstudio.gui.widgets.importer import ImportButton
 from introstudio.gui.widgets.progress import ProgressPanel
@@ -120,8 +121,7 @@ class RecordPage(Page):
         self.missing = QLabel()
         self.missing.setObjectName("missingDevices")
         self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("QLabel#missingDevices { background:#fff4e5; color:#5f3b00; padding:8px;"
-                                   " border:1px solid #f0b45a; border-radius:4px }")
+        tone(self.missing, "notice")
         self.panel = ProgressPanel()
         self.import_button = ImportButton(self.panel, "&Import a video instead…")
         self.import_button.setAccessibleName("Import a video recorded on another device")
@@ -151,7 +151,7 @@ class RecordPage(Page):
         self.preview.setAccessibleName("Camera preview")
         self.no_picture = QLabel("No camera picture yet.\nConnect a webcam: it appears here by itself.")
         self.no_picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_picture.setStyleSheet("background:#202020; color:#d0d0d0")
+        surface(self.no_picture, "media")
         self.picture = QStackedWidget()
         self.picture.addWidget(self.preview)
         self.picture.addWidget(self.no_picture)

@@ -19,6 +19,7 @@ from introstudio.core.errors import IntroStudioError
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.settings import Settings
 from introstudio.gui.pages.base import Page
+from introstudio.gui.style import tone
 from introstudio.gui.widgets.dialogs import Ask
 
 log = logging.getLogger("introstudio.gui")
@@ -97,7 +98,7 @@ class ScriptPage(Page):
         self.problem = QLabel()
         self.problem.setObjectName("scriptProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #B00020;")
+        tone(self.problem, "problem")
         self.body.addWidget(self.reading)
         self.body.addWidget(self.problem)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -24,6 +25,14 @@ class Ask:
         folder, _ = QFileDialog.getSaveFileName(
             parent, "New project: choose a name for its folder", str(start or Path.home()), "Folders (*)")
         return Path(folder) if folder else None
+
+    @classmethod
+    def new_video(cls, parent: QWidget | None, documents: Path, default_template: str | None = None) -> Any:
+        """The clinician's name, a template and the folder to make (a NewVideo), or None."""
+        from introstudio.gui.widgets.new_video import NewVideoDialog, template_choices
+
+        dialog = NewVideoDialog(documents, template_choices(), default_template, parent)
+        return dialog.answer() if dialog.exec() == NewVideoDialog.DialogCode.Accepted else None
 
     @classmethod
     def project_folder(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:

@@ -6,6 +6,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from introstudio.gui.style import surface
+
 
 class ImagePreview(QWidget):
     """A caption line over an image; shows `placeholder` text until an image arrives."""
@@ -18,7 +20,7 @@ class ImagePreview(QWidget):
         self.image.setMinimumSize(QSize(160, 90))
         self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.image.setAccessibleName(caption)
-        self.image.setStyleSheet("background: #2B2B2B; color: #DDDDDD;")
+        surface(self.image, "media")
         self._pixmap: QPixmap | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

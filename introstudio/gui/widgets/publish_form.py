@@ -30,11 +30,11 @@ from introstudio.core.publish.metadata import (
     tags_length,
 )
 from introstudio.core.publish.safeguards import NO_CAPTIONS_CHOICE
+from introstudio.gui.style import tone
 
 VISIBILITY = (("private", "Private: only you, until it is approved"),
               ("unlisted", "Unlisted: anyone with the link"),
               ("public", "Public: anyone, and it can be found"))
-PROBLEM_COLOUR = "#B00020"
 
 
 def split_tags(text: str) -> list[str]:
@@ -101,7 +101,7 @@ class MetadataForm(QWidget):
         self.problems = QLabel()
         self.problems.setObjectName("metadataProblems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet(f"color: {PROBLEM_COLOUR};")
+        tone(self.problems, "problem")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -142,7 +142,7 @@ class MetadataForm(QWidget):
             label = self.counts[name]
             label.setText(f"{n} of {limit} {unit}" + ("" if getattr(self.publish, name, None) else
                                                       " · from the template"))
-            label.setStyleSheet(f"color: {PROBLEM_COLOUR};" if n > limit else "")
+            tone(label, "problem" if n > limit else None)
         self.problems.setText("\n".join(f"⚠ {p.message}" for p in problems))
         self.problems.setVisible(bool(problems))
 
