@@ -14,13 +14,15 @@ log = logging.getLogger("introstudio.gui")
 
 
 def describe(exc: BaseException) -> tuple[str, str, str]:
-    """(message, hint, details) for any exception, the same wording the CLI uses."""
+    """(message, hint, details) for any exception: the CLI's message, its hint in the app's words (app_hints)."""
+    from introstudio.gui.app_hints import app_hint
+
     if isinstance(exc, ToolError):
         command = " ".join(exc.command)
         details = exc.details(30) + (f"\n\nCommand: {command}" if command else "")
-        return exc.message, exc.hint, details.strip()
+        return exc.message, app_hint(exc.hint), details.strip()
     if isinstance(exc, IntroStudioError):
-        return exc.message, exc.hint, ""
+        return exc.message, app_hint(exc.hint), ""
     disk = disk_error(exc)  # a full, read-only or forbidden folder is the user's to fix, not a bug
     if disk is not None:
         return disk.message, disk.hint, f"{type(exc).__name__}: {exc}"

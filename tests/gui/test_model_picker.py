@@ -30,7 +30,8 @@ def test_a_spanish_script_with_only_tiny_en_says_to_install_base(qtbot, project,
     assert items(page.model) == [("tiny.en (English only)", "")]
     assert page.model.toolTip() == "" and page.model_note.isHidden()  # an English script: nothing to say
     page.refresh(spanish(project))
-    assert "introstudio models install base" in page.model_note.text() and not page.model_note.isHidden()
+    assert "install the speech model “base”" in page.model_note.text() and not page.model_note.isHidden()
+    assert "introstudio" not in page.model_note.text() + page.model.toolTip()  # the app's words, not the CLI's
     assert "English only" in page.model.toolTip()
     assert shown_errors == []
 

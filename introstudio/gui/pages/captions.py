@@ -20,6 +20,7 @@ from introstudio.core.project.history import captions_part
 from introstudio.core.project.model import CaptionTrack
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.settings import Settings
+from introstudio.gui.app_hints import app_hint
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.core.media.takes import take_duration, take_fps
@@ -53,7 +54,8 @@ class CaptionsPage(Page):
         self.model_note.setObjectName("modelNote")
         self.model_note.setWordWrap(True)
         self.model_note.setVisible(False)
-        self.model.noteChanged.connect(lambda text: (self.model_note.setText(text),
+        self.model.noteChanged.connect(lambda text: (self.model_note.setText(app_hint(text)),  # the app's words
+                                                     self.model.setToolTip(app_hint(text)),
                                                      self.model_note.setVisible(bool(text))))
         self.take_label = QLabel()
         self.take_label.setObjectName("captionTake")
@@ -277,7 +279,7 @@ class CaptionsPage(Page):
             try:
                 fix = use_script_words(cues, d, profile)
             except InvalidInputError as exc:
-                failed.append(f"{exc.message} {exc.hint}")
+                failed.append(f"{exc.message} {app_hint(exc.hint)}")
                 continue
             cues, remaining = fix.cues, without_departure(remaining, d)
             first = fix.cue_index if first is None else min(first, fix.cue_index)
@@ -320,7 +322,7 @@ class CaptionsPage(Page):
             else:
                 cues = editing.delete_cue(self.track.cues, row)
         except InvalidInputError as exc:
-            self.report.setText(f"{exc.message} {exc.hint}")
+            self.report.setText(f"{exc.message} {app_hint(exc.hint)}")
             return
         self.track.cues = cues
         self.track.edited = True
