@@ -36,6 +36,7 @@ from introstudio.core.render.graph import (
 )
 from introstudio.core.render.outputs import (
     check_not_a_source,
+    kind_languages,
     refuse_if_not_ours,
     remove_if_ours,
     run_tag,
@@ -43,6 +44,7 @@ from introstudio.core.render.outputs import (
     staged_files,
     staged_path,
     sweep_staged,
+    translation_kind,
 )
 from introstudio.core.render.plan import (
     LoudnormMeasure,
@@ -58,6 +60,7 @@ from introstudio.core.render.records import (
     export_records,
     file_sha256,
     inputs_hash,
+    is_sidecar_kind,
     record_export,
     record_path,
     recorded_export,
@@ -83,9 +86,12 @@ class ExportResult:
     loudness_lufs: float | None
     true_peak: float | None
     seconds_taken: float
+    translations: dict[str, Path] = dataclasses.field(default_factory=dict)  # "srt.es" -> X.es.srt (parallel.py)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(self).items()}
+        d = {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(self).items()}
+        d["translations"] = {k: str(v) for k, v in self.translations.items()}
+        return d
 
 
 WORK_PREFIX = "introstudio-render-"
@@ -145,7 +151,8 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
     ensure_writable(out.parent, need_bytes=_size_of(pf.resolve(take.file)))  # read-only or full: say so now
     digest = inputs_hash(pf, preset.name, burn)
     track = pf.project.captions_for(take.id)
-    refuse_if_not_ours(pf, out, ["thumbnail"] + (["srt", "vtt"] if track and track.cues else []))
+    translated = [translation_kind(kind, t.language) for t in _translations(pf, take.id) for kind in ("srt", "vtt")]
+    refuse_if_not_ours(pf, out, ["thumbnail"] + (["srt", "vtt"] if track and track.cues else []) + translated)
     exe = ffmpeg_exe()
     yield Progress(0.0, "Preparing graphics")
     info = probe(pf.resolve(take.file))
@@ -173,10 +180,10 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
             hashes = {kind: file_sha256(path) for kind, path in staged.items()}
             video_sha = file_sha256(partial)
             refuse_if_not_ours(pf, out, list(staged), hashes)  # again: someone may have put a file there since
-            for kind in ("srt", "vtt"):
+            for kind in ("srt", "vtt", *_recorded_translations(pf, out)):
                 if kind not in staged:
                     remove_if_ours(pf, out, kind)
-            finals = sidecar_paths(out)
+            finals = sidecar_paths(out, kind_languages(list(staged)))
             for kind, path in staged.items():
                 os.replace(path, finals[kind])
             os.replace(partial, out)
@@ -189,7 +196,8 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
         result = ExportResult(out, finals["srt"] if "srt" in staged else None,
                               finals["vtt"] if "vtt" in staged else None, finals["thumbnail"], preset.name,
                               round(duration, 3), measured["integrated"],
-                              measured["true_peak"], round(time.monotonic() - started, 2))
+                              measured["true_peak"], round(time.monotonic() - started, 2),
+                              {kind: finals[kind] for kind in staged if "." in kind})
         _record(pf, result, plan, take.id, burn, digest, video_sha, hashes, checked)
     yield Progress(1.0, f"Exported {out.name}")
     return result
@@ -235,17 +243,38 @@ def _thumbnail(plan: RenderPlan, pf: ProjectFolder, target: Path, exe: str, work
 
 
 def _write_sidecars(pf: ProjectFolder, take_id: int, plan: RenderPlan, out: Path, tag: str) -> dict[str, Path]:
-    """Staged SRT and WebVTT timed to the exported video (after the title card); none without captions."""
+    """Staged SRT and WebVTT timed to the exported video (after the title card); none without captions.
+
+    A translation track of the take (captions/parallel.py) gets its own pair, "srt.es" -> .NAME...partial.es.srt.
+    """
     from introstudio.core.captions.formats import write_srt, write_vtt
 
+    staged: dict[str, Path] = {}
     track = pf.project.captions_for(take_id)
-    cues = shift_cues(track.cues, plan.trim_in, plan.trim_out, offset=plan.title_seconds) if track else []
-    if not cues:
-        return {}
-    srt, vtt = staged_path(out, tag, ".srt"), staged_path(out, tag, ".vtt")
-    write_srt(cues, srt)
-    write_vtt(cues, vtt)
-    return {"srt": srt, "vtt": vtt}
+    for language, source in [("", track)] + [(t.language, t) for t in _translations(pf, take_id)]:
+        cues = shift_cues(source.cues, plan.trim_in, plan.trim_out, offset=plan.title_seconds) if source else []
+        if not cues:
+            continue
+        srt, vtt = (staged_path(out, tag, f".{language}.{kind}" if language else f".{kind}") for kind in ("srt", "vtt"))
+        write_srt(cues, srt)
+        write_vtt(cues, vtt)
+        staged[translation_kind("srt", language) if language else "srt"] = srt
+        staged[translation_kind("vtt", language) if language else "vtt"] = vtt
+    return staged
+
+
+def _translations(pf: ProjectFolder, take_id: int) -> list[Any]:
+    """The take's translation tracks with captions and a language fit for a file name (es, es-MX)."""
+    from introstudio.core.captions.parallel import translations_for
+
+    return [t for t in translations_for(pf.project, take_id) if t.cues and is_sidecar_kind(f"srt.{t.language}")]
+
+
+def _recorded_translations(pf: ProjectFolder, out: Path) -> set[str]:
+    """Translation sidecar kinds earlier exports to `out` recorded (stale ones go when this export has none)."""
+    target = os.path.abspath(out)
+    return {kind for r in export_records(pf.project) if os.path.abspath(record_path(pf, r)) == target
+            for kind in r.translations}
 
 
 def _record(pf: ProjectFolder, result: ExportResult, plan: RenderPlan, take_id: int, burn: bool, digest: str,
@@ -263,6 +292,7 @@ def _record(pf: ProjectFolder, result: ExportResult, plan: RenderPlan, take_id: 
                                                 round(plan.title_seconds + lower.end, 3)),
         loudness_lufs=result.loudness_lufs, true_peak=result.true_peak, target_lufs=plan.target_lufs,
         srt=store_path(pf, result.srt), vtt=store_path(pf, result.vtt), thumbnail=store_path(pf, result.thumbnail),
+        translations={kind: store_path(pf, path) or "" for kind, path in result.translations.items()},
         seconds_taken=result.seconds_taken, inputs_hash=digest, size=result.video.stat().st_size,
         sha256=video_sha, sidecar_sha256=hashes,
         verified={"streams": len(checked.streams), "video_frames": video.frames if video else 0,

@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 SIDECAR_SUFFIX = {"srt": ".srt", "vtt": ".vtt", "thumbnail": ".jpg"}
 LEGACY_PARTIAL_AGE = 600.0  # seconds: the fixed-name partial of older versions is removed once this old
 # What follows ".NAME." in a staged file: "<pid>-<random>.partial.<ext>", or "partial.mp4" (older versions).
-_STAGED = re.compile(r"^(?:(\d+)-[0-9a-f]+\.)?partial\.\w+$")
+_STAGED = re.compile(r"^(?:(\d+)-[0-9a-f]+\.)?partial(?:\.[\w-]+)+$")  # ".es.srt": a translation's sidecar
 
 
 def run_tag() -> str:
@@ -43,9 +44,27 @@ def staged_path(out: Path, tag: str, suffix: str = ".mp4") -> Path:
     return out.with_name(f".{out.stem}.{tag}.partial{suffix}")
 
 
-def sidecar_paths(out: Path) -> dict[str, Path]:
-    """{"srt": X.srt, "vtt": X.vtt, "thumbnail": X.jpg} next to X.mp4."""
-    return {kind: out.with_suffix(suffix) for kind, suffix in SIDECAR_SUFFIX.items()}
+def sidecar_paths(out: Path, languages: Sequence[str] = ()) -> dict[str, Path]:
+    """{"srt": X.srt, "vtt": X.vtt, "thumbnail": X.jpg} next to X.mp4, and "srt.es": X.es.srt ... per language.
+
+    A translation's captions carry the language before the extension (X.es.srt), the name players (VLC, mpv,
+    Plex, Jellyfin) and YouTube Studio's uploader read as the track's language.
+    """
+    paths = {kind: out.with_suffix(suffix) for kind, suffix in SIDECAR_SUFFIX.items()}
+    for language in languages:
+        for kind in ("srt", "vtt"):
+            paths[translation_kind(kind, language)] = out.with_name(f"{out.stem}.{language}.{kind}")
+    return paths
+
+
+def translation_kind(kind: str, language: str) -> str:
+    """The sidecar kind of a translation's captions: "srt.es", "vtt.es"."""
+    return f"{kind}.{language}"
+
+
+def kind_languages(kinds: Sequence[str]) -> list[str]:
+    """The languages of the translation kinds among `kinds` ("srt.es" -> "es"), in order, once each."""
+    return list(dict.fromkeys(k.split(".", 1)[1] for k in kinds if "." in k))
 
 
 def staged_files(out: Path) -> list[Path]:
@@ -121,7 +140,7 @@ def owned_by_us(pf: ProjectFolder, path: Path, kind: str, new_sha256: str | None
             return True
     target = os.path.abspath(path)
     for record in export_records(pf.project):
-        listed = stored_path(pf, getattr(record, kind))
+        listed = stored_path(pf, record.sidecar(kind))
         if listed is None or os.path.abspath(listed) != target:
             continue
         recorded = record.sidecar_sha256.get(kind)
@@ -136,7 +155,7 @@ def owned_by_us(pf: ProjectFolder, path: Path, kind: str, new_sha256: str | None
 def refuse_if_not_ours(pf: ProjectFolder, out: Path, kinds: list[str],
                        new_hashes: dict[str, str] | None = None) -> None:
     """Raise before anything is written if a sidecar of `kinds` next to `out` exists and is not ours."""
-    paths = sidecar_paths(out)
+    paths = sidecar_paths(out, kind_languages(kinds))
     for kind in kinds:
         path = paths[kind]
         check_not_a_source(pf, path)
@@ -149,6 +168,6 @@ def refuse_if_not_ours(pf: ProjectFolder, out: Path, kinds: list[str],
 
 def remove_if_ours(pf: ProjectFolder, out: Path, kind: str) -> None:
     """Delete a stale sidecar next to `out` only when IntroStudio wrote it; anything else is left alone."""
-    path = sidecar_paths(out)[kind]
+    path = sidecar_paths(out, kind_languages([kind]))[kind]
     if path.exists() and owned_by_us(pf, path, kind):
         path.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 # so every recorded export counts as out of date once.
 RENDER_GRAPH_VERSION = 2
 SIDECARS = ("srt", "vtt", "thumbnail")
+
+
+def is_sidecar_kind(kind: Any) -> bool:
+    """"srt", "vtt", "thumbnail", or a translation's "srt.es"/"vtt.es-MX" (outputs.translation_kind)."""
+    return isinstance(kind, str) and (kind in SIDECARS or re.fullmatch(r"(srt|vtt)\.[A-Za-z]{2,3}(-\w{2,8})*", kind)
+                                      is not None)
 
 
 def _float(value: Any) -> float | None:
@@ -77,11 +84,21 @@ class ExportRecord:
     size: int | None = None  # bytes of the video when it was recorded
     sha256: str | None = None  # of the video when it was recorded
     sidecar_sha256: dict[str, str] = field(default_factory=dict)  # "srt"/"vtt"/"thumbnail" -> what we wrote
+    # A translation track's captions (captions/parallel.py): "srt.es"/"vtt.es" -> the file, as `srt` is stored.
+    translations: dict[str, str] = field(default_factory=dict)
     verified: dict[str, Any] = field(default_factory=dict)  # what the decode check found (streams, frames, time)
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know, kept as they were
 
+    def sidecar(self, kind: str) -> str | None:
+        """The stored path of the sidecar of `kind` ("srt", "thumbnail", "srt.es", ...), None if none."""
+        return getattr(self, kind) if kind in SIDECARS else self.translations.get(kind)
+
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "extra"}
+        if not self.translations:
+            d.pop("translations")  # records without one read as before
+        else:
+            d["translations"] = dict(self.translations)
         d["lower_third"] = None if self.lower_third is None else list(self.lower_third)
         d["sidecar_sha256"] = dict(self.sidecar_sha256)
         d["verified"] = dict(self.verified)
@@ -96,6 +113,7 @@ class ExportRecord:
         if isinstance(window, (list, tuple)) and len(window) == 2 and None not in map(_float, window):
             lower = (float(window[0]), float(window[1]))
         hashes = d.get("sidecar_sha256")
+        translations = d.get("translations")
         return cls(
             file=str(d.get("file") or d.get("video") or ""),  # "video": the key of early batch records
             preset=str(d.get("preset") or ""),
@@ -121,8 +139,10 @@ class ExportRecord:
             inputs_hash=_str(d.get("inputs_hash")),
             size=_int(d.get("size")),
             sha256=_str(d.get("sha256")),
-            sidecar_sha256={str(k): str(v) for k, v in hashes.items() if k in SIDECARS and isinstance(v, str)}
+            sidecar_sha256={str(k): str(v) for k, v in hashes.items() if is_sidecar_kind(k) and isinstance(v, str)}
             if isinstance(hashes, dict) else {},
+            translations={k: v for k, v in translations.items() if is_sidecar_kind(k) and k not in SIDECARS
+                          and isinstance(v, str) and v} if isinstance(translations, dict) else {},
             verified=dict(d["verified"]) if isinstance(d.get("verified"), dict) else {},
             extra={k: v for k, v in d.items() if k not in known and k != "video"},
         )
@@ -214,12 +234,22 @@ def render_inputs(pf: ProjectFolder, preset_name: str, burn_captions: bool | Non
                  "trim_out": take.trim_out},
         "captions": None if track is None else {"language": track.language, "profile": track.profile,
                                                 "cues": [c.to_dict() for c in track.cues]},
+        **_translation_inputs(project, take.id),
         "cards": cards,
         "design": design,
         "burn_captions": project.design.burn_captions if burn_captions is None else bool(burn_captions),
         "preset": dataclasses.asdict(get_preset(preset_name)),
         "brand_kit": brand,
     }
+
+
+def _translation_inputs(project: Project, take_id: int) -> dict[str, Any]:
+    """The take's translation tracks (their sidecars are part of the export); nothing when there are none."""
+    tracks = [c for c in project.captions if c.take_id == take_id and c.kind == "translation"]
+    if not tracks:
+        return {}  # so the hash of a project without translations is what it always was
+    return {"translations": [{"language": t.language, "profile": t.profile, "cues": [c.to_dict() for c in t.cues]}
+                             for t in tracks]}
 
 
 def inputs_hash(pf: ProjectFolder, preset_name: str, burn_captions: bool | None = None) -> str:
