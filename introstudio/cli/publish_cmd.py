@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-y", "--yes", action="store_true", help="upload without asking for confirmation")
     p.add_argument("--confirm-public", action="store_true",
                    help="the second confirmation --privacy public needs when there is no prompt")
-    p.add_argument("--video", type=Path, metavar="FILE", help="which export to upload (default: the latest)")
+    p.add_argument("--video", type=Path, metavar="FILE", help="which export to upload (default: the newest full-quality one; a preview only when named here)")
     p.add_argument("--no-captions", action="store_true",
                    help="publish without captions, on purpose: people who are deaf or hard of hearing will not be "
                         "able to follow the video (the choice is recorded in the project; without captions and "
@@ -103,10 +103,17 @@ def cmd_publish(args: argparse.Namespace) -> int:
     pf = open_project(args.dir)
     pf.what = "introstudio publish"
     kit = pf.project.design.brand_kit or load_settings(args.paths.settings_file).brand_kit or None
+    from introstudio.core.project.progress import export_to_publish
+    from introstudio.core.render.records import record_path
+
+    record, notes = export_to_publish(pf, args.video)  # the full-quality export unless --video names one
+    args.video = record_path(pf, record)
     assets = find_assets(pf, args.video)
     meta = build_metadata(pf.project, load_templates(kit), args.privacy, args.synthetic_media or None)
     if not args.json:
         _preview(assets, meta, args)
+    for note in notes:
+        print(f"⚠ {note}", file=sys.stderr)
     check_caption_rule(pf, assets, args.no_captions)  # before the prompt: no captions needs --no-captions
     if not args.yes:
         if args.json or _ask(f"Upload this video to YouTube as {meta.privacy}? [y/N]") not in ("y", "yes"):

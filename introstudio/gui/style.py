@@ -185,3 +185,21 @@ def state_colour(state: str, is_next: bool = False) -> str:
     if state == "out of date":
         return PALETTE.stale
     return PALETTE.next if is_next else PALETTE.text
+
+
+def file_link(path: Any, text: str) -> str:
+    """A clickable link (rich text) that opens a folder or file in the system's file manager."""
+    from html import escape
+
+    from PySide6.QtCore import QUrl
+
+    return f'<a href="{QUrl.fromLocalFile(str(path)).toString()}">{escape(text)}</a>'
+
+
+def linked(text: str) -> str:
+    """Plain text as rich text with every web address made a clickable link (line breaks kept)."""
+    import re
+    from html import escape
+
+    out = escape(text).replace("\n", "<br>")
+    return re.sub(r"(https?://[^\s<]+[^\s<.,;:)\]])", r'<a href="\1">\1</a>', out)

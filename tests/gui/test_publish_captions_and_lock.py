@@ -103,7 +103,7 @@ def test_the_app_and_a_cli_publisher_at_once_make_one_video(qtbot, wait_op, yt, 
     assert cli.returncode == 0, err
     video = yt.state.only_video()
     assert f"Uploaded: https://youtu.be/{video.id}" in out
-    assert f"On YouTube: https://youtu.be/{video.id}" in page.result.text()
+    assert f'On YouTube: <a href="https://youtu.be/{video.id}">' in page.result.text()  # a link
     assert yt.state.sessions_created == 1 and len(video.captions) == 1
     assert ex.pf.project.publish.video_id == video.id
     assert shown_errors == []

@@ -92,7 +92,7 @@ def test_upload_from_the_page_reaches_youtube_private_with_the_edited_title(
         assert video.body["status"]["privacyStatus"] == "private"
         assert video.sha256 == exported.sha256 and len(video.captions) == 1
         assert exported.pf.project.publish.video_id == video.id
-        assert f"youtu.be/{video.id}" in page.note.text() and "On YouTube" in page.result.text()
+        assert f"youtu.be/{video.id}" in page.note.text() and f'On YouTube: <a href="https://youtu.be/{video.id}">' in page.result.text()
         assert window.update_steps()["publish"].done
         window.close()
     assert shown_errors == []

@@ -7,6 +7,7 @@ inputs (`render/records.py`), an upload the SHA-256 of the file it sent (`publis
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,39 @@ def default_export(pf: ProjectFolder) -> ExportRecord | None:
     preferred = [r for r in present if r.preset == pf.project.design.preset]
     chosen = (preferred or present)
     return chosen[-1] if chosen else None
+
+
+def export_to_publish(pf: ProjectFolder, video: str | os.PathLike[str] | None = None,
+                      ) -> tuple[ExportRecord, list[str]]:
+    """The export to upload and what the user must be told about it (a preview; out of date).
+
+    `video` names one on purpose; without it, the default (`default_export`). A project with previews only
+    is refused rather than publishing a preview without saying so.
+    """
+    from introstudio.core.errors import NotFoundError, UserError
+    from introstudio.core.render.records import export_records, recorded_export
+
+    if video is not None:
+        record = recorded_export(pf, video)
+    else:
+        found = default_export(pf)
+        if found is None:
+            if not export_records(pf.project):
+                raise NotFoundError("This project has no exported video to publish yet.",
+                                    "Export it first (Export step, or `introstudio render DIR`).")
+            raise UserError("This project has only a quick preview export, not the full-quality video.",
+                            "Export it in full quality first (Export step, or `introstudio render DIR`), or "
+                            "choose the preview on purpose (`--video FILE`).")
+        record = found
+    name = record.file.rsplit("/", 1)[-1]
+    warnings = []
+    if is_preview(record):
+        size = f" ({record.width}x{record.height})" if record.width and record.height else ""
+        warnings.append(f"{name} is a quick preview{size}, not the full-quality video.")
+    state = export_status(pf, record)
+    if state.stale:
+        warnings.append(f"{name} is out of date: {state.reason}. Export again to publish the project as it is now.")
+    return record, warnings
 
 
 def export_status(pf: ProjectFolder, record: ExportRecord) -> StepStatus:
@@ -149,3 +183,64 @@ def step_statuses(pf: ProjectFolder, deep: bool = True) -> dict[str, StepStatus]
 def next_step(statuses: dict[str, StepStatus]) -> str:
     """The first step that is not done (the last step when all are)."""
     return next((name for name, s in statuses.items() if not s.done), next(reversed(statuses)))
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One line of an export's checklist: what, what the record says, and whether it looks right."""
+
+    label: str
+    text: str
+    ok: bool
+
+
+LOUDNESS_TOLERANCE = 1.5  # LU either side of the target that still counts as on target
+PEAK_LIMIT = -0.5  # dBTP: louder peaks may clip after YouTube's own encode
+
+
+def export_checklist(pf: ProjectFolder, record: ExportRecord) -> list[CheckItem]:
+    """Format, duration, loudness, captions and cards of an export, from its record; then whether it is current."""
+    from introstudio.core.render.presets import PRESETS
+    from introstudio.core.script.reading import format_duration
+
+    preset = PRESETS.get(record.preset)
+    size = f"{record.width}x{record.height}" if record.width and record.height else "size unknown"
+    fps = _fps_text(record.fps)
+    kind = preset.description.split(" ")[0] if preset else record.preset
+    fmt = f"{kind} {size}" + (f", {fps} fps" if fps else "") + " MP4"
+    items = [CheckItem("Format", fmt + (" (a small preview, not full quality)" if is_preview(record) else ""),
+                       not is_preview(record))]
+    seconds = record.duration or 0.0
+    items.append(CheckItem("Duration", format_duration(seconds) if seconds > 0 else "unknown", seconds > 0))
+    if record.loudness_lufs is None:
+        items.append(CheckItem("Loudness", "not measured", False))
+    else:
+        target = record.target_lufs if record.target_lufs is not None else pf.project.design.loudness_target
+        peak = "" if record.true_peak is None else f", peaks {record.true_peak:.1f} dBTP"
+        ok = abs(record.loudness_lufs - target) <= LOUDNESS_TOLERANCE and \
+            (record.true_peak is None or record.true_peak <= PEAK_LIMIT)
+        items.append(CheckItem("Loudness", f"{record.loudness_lufs:.1f} LUFS (aim {target:.0f}){peak}", ok))
+    files = [x for x, v in (("SRT", record.srt), ("WebVTT", record.vtt)) if v]
+    if record.burn_captions:
+        captions = "in the picture" + (f" and as {' and '.join(files)} files" if files else "")
+    else:
+        captions = f"as {' and '.join(files)} files" if files else "none"
+    items.append(CheckItem("Captions", captions, bool(files) or record.burn_captions))
+    cards = [f"title card {record.title_seconds:g} s" if record.title_seconds else "no title card",
+             "name strap" if record.lower_third else "no name strap",
+             f"end card {record.end_seconds:g} s" if record.end_seconds else "no end card"]
+    items.append(CheckItem("Cards", ", ".join(cards), True))
+    state = export_status(pf, record)
+    items.append(CheckItem("Up to date", "yes" if state.done else state.reason or state.state, state.done))
+    return items
+
+
+def _fps_text(fps: str) -> str:
+    """'30000/1001' -> '29.97', '25' -> '25' ('' when unknown)."""
+    from fractions import Fraction
+
+    try:
+        value = float(Fraction(fps)) if fps else 0.0
+    except (ValueError, ZeroDivisionError):
+        return ""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value > 0 else ""

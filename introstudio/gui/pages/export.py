@@ -1,17 +1,20 @@
-"""Export page: choose a format, export with progress and time left, cancel, open the output folder."""
+"""Export page: choose a format, export with progress and time left, cancel; then play the result and check it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -20,6 +23,8 @@ from introstudio.core.script.reading import format_duration
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.widgets.dialogs import Ask
+from introstudio.gui.style import file_link, tone
+from introstudio.gui.widgets.player import Player
 from introstudio.gui.widgets.progress import ProgressPanel
 
 EXPORT_JOB = "introstudio.core.render.export:render_project"
@@ -39,7 +44,7 @@ class ExportPage(Page):
         self.preset = QComboBox()
         self.preset.setAccessibleName("Export format")
         self.preset.activated.connect(self._preset_picked)
-        self.export_button = QPushButton("&Export video")
+        self.export_button = QPushButton("E&xport video")
         self.export_button.setObjectName("exportButton")
         self.export_button.setAccessibleName("Export the video")
         self.export_button.clicked.connect(self.start_export)
@@ -51,7 +56,7 @@ class ExportPage(Page):
         self.checklist.setWordWrap(True)
         self.checklist.setObjectName("exportChecklist")
         form = QFormLayout()
-        form.addRow("&Format", self.preset)
+        form.addRow("&Format:", self.preset)
         self.body.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
@@ -64,12 +69,39 @@ class ExportPage(Page):
         self.result = QLabel()
         self.result.setObjectName("exportResult")
         self.result.setWordWrap(True)
+        self.result.setOpenExternalLinks(True)  # the folder link opens the file manager
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.body.addWidget(self.result)
-        self.body.addWidget(QLabel("<b>Exports of this project</b>"))
+        # The finished video: played here, with its captions, beside what its record says about it.
+        self.finished_label = QLabel("<b>The finished video</b>")
+        self.body.addWidget(self.finished_label)
+        self.player = Player(trim=False)
+        self.player.setObjectName("exportPlayer")
+        self.player.video.setMinimumSize(320, 180)
+        self.player.positionChanged.connect(self._position)
+        side = QVBoxLayout()
+        self.exports_label = QLabel("&Videos exported:")
         self.exports = QListWidget()
         self.exports.setObjectName("exportList")
         self.exports.setAccessibleName("Exports of this project")
-        self.body.addWidget(self.exports, 1)
+        self.exports.setMaximumHeight(6 * self.fontMetrics().lineSpacing())
+        self.exports_label.setBuddy(self.exports)
+        self.exports.currentItemChanged.connect(lambda item, _prev: self._show_export(item))
+        self.facts = QLabel()
+        self.facts.setObjectName("exportFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setAccessibleName("Checklist of the export")
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        side.addWidget(self.exports_label)
+        side.addWidget(self.exports)
+        side.addWidget(self.facts)
+        side.addStretch(1)
+        finished = QHBoxLayout()
+        finished.addWidget(self.player, 3)
+        finished.addLayout(side, 2)
+        self.body.addLayout(finished, 1)
+        self._cues: list[Any] = []
+        self._just_made: str | None = None
         self.operation: Operation | None = None
         from introstudio.core.render.presets import PRESETS
 
@@ -108,15 +140,80 @@ class ExportPage(Page):
              f"end card {on[design.end_card]} (change these on the Look step)"),
         ]
         self.checklist.setText("\n".join(items))
+        self._list_exports(project)
+
+    def _list_exports(self, project: Any) -> None:
+        """The exports, newest first; the one to publish (full quality) is chosen and shown in the player."""
+        from introstudio.core.project.progress import default_export, is_preview
+        from introstudio.core.render.records import export_records
+
+        assert self.pf is not None
+        wanted = self.exports.currentItem().data(Qt.ItemDataRole.UserRole) if self.exports.currentItem() else None
+        best = default_export(self.pf)
+        self.exports.blockSignals(True)
         self.exports.clear()
-        if not project.exports:
+        records = list(reversed(export_records(project)))
+        for record in records:
+            seconds = format_duration(record.duration) if record.duration else "?"
+            when = record.created_at[:16].replace("T", " ")
+            item = QListWidgetItem(f"{Path(record.file).name} · {seconds}" + (" · preview" if is_preview(record)
+                                                                             else "") + (f" · {when}" if when else ""))
+            item.setData(Qt.ItemDataRole.UserRole, record.file)
+            self.exports.addItem(item)
+        self.exports.blockSignals(False)
+        fallback = best.file if best else records[0].file if records else None
+        keep, self._just_made = self._just_made or wanted or fallback, None
+        for i in range(self.exports.count()):
+            if self.exports.item(i).data(Qt.ItemDataRole.UserRole) == keep:
+                self.exports.setCurrentRow(i)
+        if not records:
             self.exports.addItem("None yet: press “Export video”.")
-        for entry in reversed(project.exports):
-            seconds = float(entry.get("duration") or 0.0)
-            lufs = entry.get("loudness_lufs")
-            self.exports.addItem(f"{entry.get('file')} · {entry.get('preset')} · {format_duration(seconds)}"
-                                 + (f" · {lufs:.1f} LUFS" if isinstance(lufs, (int, float)) else "")
-                                 + f" · {str(entry.get('created_at', ''))[:16].replace('T', ' ')}")
+            self._show_export(None)
+        for w in (self.finished_label, self.player):
+            w.setVisible(bool(records))
+
+    def _show_export(self, item: QListWidgetItem | None) -> None:
+        """Load the chosen export into the player (with its caption file when not burned in) and list its checks."""
+        from introstudio.core.project.progress import export_checklist
+        from introstudio.core.render.records import export_records, record_path, stored_path
+
+        file = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        record = next((r for r in export_records(self.pf.project) if r.file == file), None) if self.pf else None
+        self._cues = []
+        if record is None or self.pf is None:
+            self.facts.setText("")
+            self.player.load(None)
+            return
+        path = record_path(self.pf, record)
+        if not record.burn_captions and (srt := stored_path(self.pf, record.srt)) is not None and srt.is_file():
+            from introstudio.core.captions.formats import read_srt
+            from introstudio.core.errors import IntroStudioError
+
+            try:
+                self._cues = list(read_srt(srt).cues)
+            except (IntroStudioError, OSError):
+                self._cues = []
+        rows = export_checklist(self.pf, record)
+        self.facts.setText("<br>".join(f"{'✓' if c.ok else '⚠'} <b>{c.label}:</b> {c.text}" for c in rows)
+                           + f"<br>{file_link(path.parent, 'Show in the folder')}")
+        self.facts.setOpenExternalLinks(True)
+        if self.player.source != path:
+            from fractions import Fraction
+
+            try:
+                fps = float(Fraction(record.fps)) if record.fps else None
+            except (ValueError, ZeroDivisionError):
+                fps = None
+            self.player.load(path if path.is_file() else None, fps, record.duration)
+
+    def _position(self, seconds: float) -> None:
+        """Captions that are not in the picture are shown over it, as a viewer with captions on sees them."""
+        text = next(("\n".join(c.lines) for c in self._cues if c.start <= seconds < c.end), "")
+        self.player.video.set_overlay(text)
+
+    def leave(self) -> None:
+        self.player.pause()
+        super().leave()
 
     def is_done(self, pf: ProjectFolder) -> bool:
         return bool(pf.project.exports)
@@ -167,7 +264,11 @@ class ExportPage(Page):
         self.save_now()  # merged with others' changes; a busy lock is reported and the record kept in memory
         video = Path(result.video)
         self.result.setText(f"Finished: {video.name} ({format_duration(result.duration)} long, made in "
-                            f"{format_duration(result.seconds_taken)}). It is in {video.parent}.")
+                            f"{format_duration(result.seconds_taken)}). Play it below, or "
+                            f"{file_link(video.parent, 'open its folder')}.")
+        from introstudio.core.render.records import store_path
+
+        self._just_made = store_path(pf, video)  # shown in the player next
 
     def _finished(self) -> None:
         self._update_buttons()

@@ -6,7 +6,8 @@ import logging
 import os
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from introstudio.core.errors import IntroStudioError
 from introstudio.core.jobs import Job
@@ -15,6 +16,7 @@ from introstudio.core.project.store import ProjectFolder
 from introstudio.core.settings import Settings
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
+from introstudio.gui.style import linked, tone
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.progress import ProgressPanel
 from introstudio.gui.widgets.publish_form import MetadataForm
@@ -27,29 +29,29 @@ CAPTIONS_WAIVED = "none (published without captions, by choice; recorded in the 
 APP_LOCK_WAIT = 600.0  # seconds the app waits (with Cancel) for someone else's upload of this project
 
 
-def upload_preview(pf: ProjectFolder, settings: Settings) -> tuple[Any, Any]:
-    """(assets, metadata) of what an upload would send: the latest export, its title and privacy."""
+def upload_preview(pf: ProjectFolder, settings: Settings, video: Any = None) -> tuple[Any, Any]:
+    """(assets, metadata) of what an upload would send: the chosen export (default: the full-quality one)."""
     from introstudio.core.publish.assets import find_assets
     from introstudio.core.publish.metadata import build_metadata, load_templates
 
     kit = pf.project.design.brand_kit or settings.brand_kit or None
-    return find_assets(pf), build_metadata(pf.project, load_templates(kit), None, None)
+    return find_assets(pf, video), build_metadata(pf.project, load_templates(kit), None, None)
 
 
-def export_has_captions(pf: ProjectFolder) -> bool:
-    """Whether the latest export has captions (or a recorded choice to publish it without); True when unknown."""
+def export_has_captions(pf: ProjectFolder, video: Any = None) -> bool:
+    """Whether the chosen export has captions (or a recorded choice to publish it without); True when unknown."""
     from introstudio.core.publish.assets import find_assets
     from introstudio.core.publish.safeguards import waiver_covers
 
     try:
-        assets = find_assets(pf)
+        assets = find_assets(pf, video)
         return assets.srt is not None or waiver_covers(pf, assets)
     except (IntroStudioError, OSError):  # no export, or it is missing: the note and the upload say so
         return True
 
 
 def publish_job(pf: ProjectFolder, paths: AppPaths, settings: Settings, public_confirmed: bool,
-                without_captions: bool = False) -> Job[Any]:
+                without_captions: bool = False, video: str | None = None) -> Job[Any]:
     """The core publish job with the same sign-in, quota ledger and queue as `introstudio publish`."""
     from introstudio.core.publish.client import api_config_from
     from introstudio.core.publish.publish import PublishOptions, connector, publish_project
@@ -62,7 +64,7 @@ def publish_job(pf: ProjectFolder, paths: AppPaths, settings: Settings, public_c
     return publish_project(pf, None, confirmed=True, public_confirmed=public_confirmed,
                            connect=connector(config, paths.config_dir / "youtube-token.json", ledger),
                            ledger=ledger, queue=PublishQueue(folder / "queue.json"),
-                           options=PublishOptions(brand_kit=kit, allow_uncaptioned=without_captions,
+                           options=PublishOptions(brand_kit=kit, allow_uncaptioned=without_captions, video=video,
                                                   actor="the IntroStudio app", lock_wait=APP_LOCK_WAIT))
 
 
@@ -82,6 +84,19 @@ class PublishPage(Page):
         self.note.setWordWrap(True)
         self.note.setObjectName("publishNote")
         self.body.addWidget(self.note)
+        self.export_box = QComboBox()  # which export goes up: the full-quality one unless the user picks another
+        self.export_box.setObjectName("publishExport")
+        self.export_box.setAccessibleName("Video to upload")
+        self.export_box.activated.connect(lambda _i: self.refresh(self.pf) if self.pf is not None else None)
+        self.export_warning = QLabel()
+        self.export_warning.setObjectName("publishExportWarning")
+        self.export_warning.setWordWrap(True)
+        tone(self.export_warning, "notice")
+        self.export_warning.hide()
+        which = QFormLayout()
+        which.addRow("&Video to upload:", self.export_box)
+        self.body.addLayout(which)
+        self.body.addWidget(self.export_warning)
         self.form = MetadataForm()
         self.form.fieldEdited.connect(self._metadata_edited)
         self.form.captionsChoiceChanged.connect(lambda _on: self._show_metadata())
@@ -108,28 +123,70 @@ class PublishPage(Page):
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setObjectName("publishResult")
+        self.result.setOpenExternalLinks(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.body.addWidget(self.result)
         self.body.addStretch(1)
         self.operation: Operation | None = None
+        self._warnings: list[str] = []  # about the chosen export: a preview, out of date
 
     def refresh(self, pf: ProjectFolder) -> None:
         super().refresh(pf)
         self._templates = None  # the brand kit may have changed on the Look step
-        self._has_captions = export_has_captions(pf)
+        self._list_exports(pf)
+        self._has_captions = export_has_captions(pf, self.chosen_video())
         self.form.show_captions(self._has_captions)
         self._show_metadata(full=True)
         publish = pf.project.publish
         if publish.video_id:
-            self.note.setText(f"Published as https://youtu.be/{publish.video_id}. Uploading again makes a new "
-                              "video only if the export changed.")
+            self.note.setText(linked(f"Published as https://youtu.be/{publish.video_id}. Uploading again makes a "
+                                     "new video only if the export changed."))
         elif not pf.project.exports:
             self.note.setText("Export the video first (previous step); then upload it here.")
         elif not self._has_captions:
             self.note.setText(NO_CAPTIONS_NOTE)
         else:
-            self.note.setText(f"Ready to upload the latest export as a {publish.privacy} video. You will be asked "
-                              "to confirm, and to sign in to YouTube the first time.")
+            self.note.setText(f"Ready to upload the video chosen below as a {publish.privacy} video. You will be "
+                              "asked to confirm, and to sign in to YouTube the first time.")
         self._show_metadata()
+
+    def chosen_video(self) -> str | None:
+        """The export chosen in the list (a path as its record stores it); None when there is none."""
+        data = self.export_box.currentData()
+        if not data or self.pf is None:
+            return None
+        from introstudio.core.render.records import stored_path
+
+        return str(stored_path(self.pf, str(data)))
+
+    def _list_exports(self, pf: ProjectFolder) -> None:
+        """Every export, newest first, the full-quality default chosen; a warning for a preview or an old one."""
+        from introstudio.core.project.progress import default_export, export_to_publish, is_preview
+        from introstudio.core.render.presets import PRESETS
+        from introstudio.core.render.records import export_records
+        from introstudio.core.script.reading import format_duration
+
+        kept = self.export_box.currentData() if self.pf is pf else None
+        records = list(reversed(export_records(pf.project)))
+        self.export_box.clear()
+        for record in records:
+            preset = PRESETS.get(record.preset)
+            text = f"{record.file.rsplit('/', 1)[-1]} · {preset.description if preset else record.preset}"
+            if record.duration:
+                text += f" · {format_duration(record.duration)}"
+            self.export_box.addItem(("Preview only: " if is_preview(record) else "") + text, record.file)
+        best = default_export(pf)
+        wanted = kept if kept in [r.file for r in records] else best.file if best else None
+        self.export_box.setCurrentIndex(max(0, self.export_box.findData(wanted)) if records else -1)
+        self.export_box.setEnabled(len(records) > 1 and not self._busy())
+        self._warnings = []
+        if records:
+            try:
+                _record, self._warnings = export_to_publish(pf, self.chosen_video())
+            except IntroStudioError as exc:
+                self._warnings = [exc.message]
+        self.export_warning.setText("\n".join(f"⚠ {w}" for w in self._warnings))
+        self.export_warning.setVisible(bool(self._warnings))
 
     def templates(self) -> Any:
         """The brand kit's YouTube templates (read once per visit to the page)."""
@@ -175,8 +232,9 @@ class PublishPage(Page):
             return None
         from introstudio.gui import errors
 
+        video = self.chosen_video()
         try:
-            assets, meta = upload_preview(self.pf, self.settings)
+            assets, meta = upload_preview(self.pf, self.settings, video)
         except IntroStudioError as exc:
             errors.show_error(self, exc)
             return None
@@ -184,8 +242,8 @@ class PublishPage(Page):
         captions = assets.srt.name if assets.srt else \
             "none: published without captions, by your choice (recorded in the project)" if without else "none"
         if not Ask.confirm(self, "Upload to YouTube?",
-                           f"Upload “{meta.title}” as a {meta.privacy} video?\n\nVideo: {assets.video.name}\n"
-                           f"Captions: {captions}", yes="Upload"):
+                           f"Upload “{meta.title}” as a {meta.privacy} video?\n\nVideo: {self.export_box.currentText()}"
+                           f"\nCaptions: {captions}" + "".join(f"\n\n⚠ {w}" for w in self._warnings), yes="Upload"):
             return None
         public_ok = meta.privacy != "public" or Ask.confirm(
             self, "Make it public?", "A public video can be found and watched by anyone, at once.",
@@ -195,7 +253,7 @@ class PublishPage(Page):
         pf, paths, settings = self.pf, self.paths, self.settings
         self.upload_button.setEnabled(False)
         self.form.setEnabled(False)
-        self.operation = (Operation(self, lambda: publish_job(pf, paths, settings, public_ok, without),
+        self.operation = (Operation(self, lambda: publish_job(pf, paths, settings, public_ok, without, video),
                                     "Uploading to YouTube")
                           .on_success(self._published)
                           .on_finished(lambda: self.refresh(pf))
@@ -209,5 +267,5 @@ class PublishPage(Page):
                  f"Captions: {CAPTIONS_WAIVED if result.captions == 'waived' else result.captions}. "
                  f"Thumbnail: {result.thumbnail}."]
         lines += [f"⚠ {w}" for w in result.warnings]
-        self.result.setText("\n".join(lines))
+        self.result.setText(linked("\n".join(lines)))
         self.changed.emit()
