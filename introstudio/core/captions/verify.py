@@ -41,6 +41,10 @@ CONTEXT = 4  # caption words kept in a clip on each side of a departure
 DROP_VOICE = 0.5  # seconds: heard words over more voice than this are never dropped for the script
 NO_TIME = "no time to say the script's words here"
 PLACED_VERDICT = "placed where nothing was recognised"
+TAKES_TIME = "the heard words take up time in the audio"
+# nats: heard words that make the text this much less likely than without them are not in the audio (the
+# recogniser repeated ".org -open." after a web address: +30); an ad-lib costs its removal about nothing.
+HALLUCINATION = 10.0
 PAD = 0.3  # seconds of audio kept before the first and after the last word of a clip
 
 
@@ -203,7 +207,7 @@ def _implausible(u: _Unit, voiced: Sequence[tuple[float, float]] | None, offset:
         return ""
     if not u.script:
         if voice(u.start, u.end) > DROP_VOICE or len(u.heard) > 2:
-            return "the heard words take up time in the audio"
+            return TAKES_TIME
         return ""
     script_chars = sum(len(t) for t in u.script)
     heard_chars = sum(len(w.text) for w in u.heard)
@@ -241,6 +245,8 @@ def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, ma
         heard_score = results[0].score
         for u, r in zip(scored, results[1:]):
             u.scores = (round(r.score, 2), round(heard_score, 2))
+            if u.reason == TAKES_TIME and r.score >= heard_score + HALLUCINATION:
+                u.reason = ""  # the audio holds no such words (text it does not hold costs score): drop them
             if u.reason:  # scored for the record; the heard words stay whatever the scores say
                 continue
             u.accepted = u.forced or r.score >= heard_score - (FUNCTION_MARGIN if _function_words(u) else margin)
