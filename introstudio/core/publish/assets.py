@@ -25,6 +25,7 @@ class PublishAssets:
     srt: Path | None
     thumbnail: Path | None
     caption_language: str = "en"
+    translations: tuple[tuple[str, Path], ...] = ()  # (language, SRT) of the script's translation (parallel.py)
 
     @property
     def mimetype(self) -> str:
@@ -64,8 +65,11 @@ def find_assets(pf: ProjectFolder, video: str | os.PathLike[str] | None = None) 
     take_id = entry.get("take_id")
     if take_id is not None and (track := pf.project.captions_for(int(take_id))) is not None:
         language = track.language or language
+    translated = entry.get("translations") if isinstance(entry.get("translations"), dict) else {}
+    translations = tuple((kind.split(".", 1)[1], path) for kind, value in sorted(translated.items())
+                         if kind.startswith("srt.") and (path := _path(pf, value)) is not None and path.is_file())
     return PublishAssets(file, srt if srt and srt.is_file() else None,
-                         thumb if thumb and thumb.is_file() else None, language)
+                         thumb if thumb and thumb.is_file() else None, language, translations)
 
 
 def _beside(video: Path, suffixes: tuple[str, ...]) -> Path | None:

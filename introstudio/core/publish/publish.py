@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ class PublishResult:
     bytes_sent: int
     resumed_from: int
     already_uploaded: bool
+    translations: dict[str, str] = field(default_factory=dict)  # language -> outcome, as `captions` (parallel.py)
 
     @property
     def url(self) -> str:
@@ -88,7 +89,8 @@ class PublishResult:
     @property
     def complete(self) -> bool:
         return self.captions in ("uploaded", "already uploaded", "none", "waived") and \
-            self.thumbnail in ("set", "already set", "none")
+            self.thumbnail in ("set", "already set", "none") and \
+            all(t in ("uploaded", "already uploaded") for t in self.translations.values())
 
 
 def connector(config: ApiConfig, token_file: Path | None, ledger: QuotaLedger | None,
@@ -125,6 +127,8 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
     check_caption_rule(pf, assets, chosen)  # no captions: refused unless chosen, before anything is sent
     if options.captions and assets.srt is not None:
         check_captions(assets.srt)
+    for _language, srt in assets.translations if options.captions else ():
+        check_captions(srt)
     warnings: list[str] = []
     thumb_mime = ""
     if options.thumbnail and assets.thumbnail is not None:
@@ -162,13 +166,16 @@ def _publish_held(pf: ProjectFolder, assets: PublishAssets, meta: VideoMetadata,
     if new_video and publish.video_id:
         state, done_id = {}, None
     want_captions = options.captions and assets.srt is not None and not state.get("captions_done")
+    translated = {language: "already uploaded" if language in (state.get("translations_done") or []) else "none"
+                  for language, _ in (assets.translations if options.captions else ())}
     want_thumb = bool(thumb_mime) and not state.get("thumbnail_done")
     resuming = bool(state.get("session_uri")) and state.get("sha256") == sha
     if ledger is not None:
-        need = ledger.need(upload=not done_id and not resuming, captions=int(want_captions), thumbnail=want_thumb)
+        need = ledger.need(upload=not done_id and not resuming, thumbnail=want_thumb,
+                           captions=int(want_captions) + sum(t == "none" for t in translated.values()))
         if not ledger.fits(need):
             raise _queued(ledger, queue, pf, meta.privacy, need)
-    api = connect(scopes_for(options.captions and assets.srt is not None))
+    api = connect(scopes_for(options.captions and (assets.srt is not None or bool(translated))))
     _sign_in_now(api)
 
     if (resuming or done_id) and state.get("title") and \
@@ -202,8 +209,16 @@ def _publish_held(pf: ProjectFolder, assets: PublishAssets, meta: VideoMetadata,
         video = yield from _read_back(api, done_id, meta, warnings)
         if assets.srt is not None and options.captions:
             captions = "already uploaded" if state.get("captions_done") else \
-                (yield from _captions(api, done_id, assets, warnings))
+                (yield from _captions(api, done_id, assets.srt, assets.caption_language, None, warnings))
             state["captions_done"] = captions in ("uploaded", "already uploaded")
+        for language, srt in assets.translations if options.captions else ():  # the script's other language
+            from introstudio.core.captions.parallel import track_name
+
+            if translated[language] == "none":
+                translated[language] = yield from _captions(api, done_id, srt, language, track_name(language),
+                                                            warnings)
+            if translated[language] == "uploaded":
+                state["translations_done"] = sorted({*(state.get("translations_done") or []), language})
         if thumb_mime:
             thumbnail = "already set" if state.get("thumbnail_done") else \
                 (yield from _thumbnail(api, done_id, assets.thumbnail, thumb_mime, warnings))
@@ -214,19 +229,20 @@ def _publish_held(pf: ProjectFolder, assets: PublishAssets, meta: VideoMetadata,
         warnings.append("YouTube's daily quota ran out before the captions/thumbnail; run publish again after "
                         "the reset (`introstudio publish --queued`) to add them.")
         captions = captions if captions != "none" or not assets.srt else "waiting for quota"
+        translated = {k: "waiting for quota" if v == "none" else v for k, v in translated.items()}
         thumbnail = thumbnail if thumbnail != "none" or not thumb_mime else "waiting for quota"
     state["finished_at"] = now_iso()
     if state.get("captions_done"):
         pf.project.publish.captions_waived = None  # the video has its captions now: nothing is waived
     save_state(state)
-    if queue is not None and not any(s == "waiting for quota" for s in (captions, thumbnail)):
+    if queue is not None and not any(s == "waiting for quota" for s in (captions, thumbnail, *translated.values())):
         queue.remove(pf.folder)
     status = video.get("status", {}) if video else {}
     yield Progress(1.0, "Published")
     return PublishResult(
         done_id, meta.title, meta.privacy, str(status.get("privacyStatus", "")), str(status.get("uploadStatus", "")),
         captions, thumbnail, tuple(warnings), assets.video.stat().st_size,
-        outcome.bytes_sent if outcome else 0, outcome.resumed_from if outcome else 0, outcome is None)
+        outcome.bytes_sent if outcome else 0, outcome.resumed_from if outcome else 0, outcome is None, translated)
 
 
 def _queued(ledger: QuotaLedger | None, queue: PublishQueue | None, pf: ProjectFolder, privacy: str,
@@ -272,14 +288,14 @@ def _read_back(api: YouTubeApi, video_id: str, meta: VideoMetadata, warnings: li
     return video
 
 
-def _captions(api: YouTubeApi, video_id: str, assets: PublishAssets, warnings: list[str]) -> Job[str]:
-    """captions.insert the sidecar SRT; a refusal is a partial success with the reason."""
+def _captions(api: YouTubeApi, video_id: str, srt: Path, language: str, name: str | None,
+              warnings: list[str]) -> Job[str]:
+    """captions.insert a sidecar SRT as a track of `language` (named by it, unless `name`); a refusal is a partial
+    success with the reason."""
     from googleapiclient.http import MediaInMemoryUpload
 
-    assert assets.srt is not None
-    data = assets.srt.read_bytes()
-    language = assets.caption_language
-    name = LANGUAGE_NAMES.get(language.split("-")[0].lower(), language)
+    data = srt.read_bytes()
+    name = name or LANGUAGE_NAMES.get(language.split("-")[0].lower(), language)
     body = {"snippet": {"videoId": video_id, "language": language, "name": name, "isDraft": False}}
 
     def make() -> Any:
@@ -293,10 +309,10 @@ def _captions(api: YouTubeApi, video_id: str, assets: PublishAssets, warnings: l
                      and c.get("snippet", {}).get("name") == name), None)
 
     try:
-        yield Progress(0.92, "Uploading the captions")
+        yield Progress(0.92, f"Uploading the {name} captions")
         yield from api.execute("captions.insert", make, 0.93, check_done=landed)
     except ApiError as exc:
-        warnings.append(f"The video is up, but the captions were not added: {exc.message}. {exc.hint}")
+        warnings.append(f"The video is up, but the {name} captions were not added: {exc.message}. {exc.hint}")
         return f"not uploaded ({exc.reason or exc.status})"
     return "uploaded"
 
