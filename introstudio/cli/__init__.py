@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         render_cmd,
         review_cmds,
     )
+    from introstudio.cli.forms import FormsParser
 
     parser = argparse.ArgumentParser(
         prog="introstudio",
@@ -41,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", type=Path, default=None, metavar="DIR",
                         help="keep settings, logs and cache in DIR (default: the usual per-user folders; "
                              "also INTROSTUDIO_HOME)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=FormsParser)
     project_cmds.register(sub)
     captions_cmd.register(sub)
     render_cmd.register(sub)
@@ -51,17 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     doctor_cmd.register(sub)
     models_cmd.register(sub)
     review_cmds.register(sub)
-    # Hidden helper commands (`captions check` is rewritten to `captions-check`) stay out of the listing.
-    sub._choices_actions = [a for a in sub._choices_actions if a.help != argparse.SUPPRESS]
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from introstudio.cli.batch_cmd import rewrite_argv as rewrite_batch_argv
-    from introstudio.cli.captions_cmd import rewrite_argv
-
     parser = build_parser()
-    args = parser.parse_args(rewrite_batch_argv(rewrite_argv(list(sys.argv[1:] if argv is None else argv))))
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR
@@ -71,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.ctx = AppContext.create(args.home, strict=False)  # the one place settings and folders are read
     args.paths = args.ctx.paths
     setup_logging(args.paths.log_file, verbose=args.verbose)
-    log.info("introstudio %s: %s", __version__, args.command)
+    log.info("introstudio %s: %s", __version__, " ".join(filter(None, (args.command, getattr(args, "form", None)))))
     if args.ctx.settings_error is not None:
         error = args.ctx.settings_error
         print(f"warning: {getattr(error, 'message', error)} The default settings are used for now.", file=sys.stderr)

@@ -9,7 +9,6 @@ from typing import Any
 
 from introstudio.cli.output import ProgressBar, drive, emit_json
 
-ROSTER_SUBCOMMANDS = ("import",)
 PUBLISH_WAIT = 30.0  # seconds the batch waits for someone else's upload of a project before reporting it busy
 
 
@@ -19,10 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Form: `introstudio roster import ROSTER.csv|ROSTER.xlsx --into FOLDER "
                                         "[--template NAME] [--footage DIR] [--skip-bad-rows] [--dry-run]`.")
     roster.set_defaults(func=lambda args: _roster_usage(roster))
+    actions = roster.add_subparsers(dest="roster_action", metavar="ACTION")
 
-    p = sub.add_parser("roster-import", help=argparse.SUPPRESS, prog="introstudio roster import",
-                       description="Create one project per clinician in a roster (CSV or XLSX). Nothing is "
-                                   "created while any row is bad, unless --skip-bad-rows is given.")
+    p = actions.add_parser("import", help="create one project per clinician (CSV or XLSX)",
+                           description="Create one project per clinician in a roster (CSV or XLSX). Nothing is "
+                                       "created while any row is bad, unless --skip-bad-rows is given.")
     p.add_argument("roster", type=Path, metavar="ROSTER", help="a .csv or .xlsx file, one clinician per row")
     p.add_argument("--into", type=Path, required=True, metavar="FOLDER", help="where the project folders go")
     p.add_argument("--template", metavar="NAME", help="script template for rows without a Template column "
@@ -57,16 +57,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "uncaptioned projects are skipped")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batch)
-
-
-def rewrite_argv(argv: list[str]) -> list[str]:
-    """`roster import ...` -> `roster-import ...`, so the two words read naturally."""
-    for i, word in enumerate(argv):
-        if word == "roster" and i + 1 < len(argv) and argv[i + 1] in ROSTER_SUBCOMMANDS:
-            return argv[:i] + [f"roster-{argv[i + 1]}"] + argv[i + 2:]
-        if not word.startswith("-") and (i == 0 or argv[i - 1] != "--home"):
-            break
-    return argv
 
 
 def _roster_usage(parser: argparse.ArgumentParser) -> int:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from introstudio.cli.forms import FormsParser
 from introstudio.cli.output import drive, emit_json
-
-SUBCOMMANDS = ("check", "import", "export")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """`captions DIR`, and its forms `captions check|import|export` (parsers of their own: cli/forms.py)."""
     p = sub.add_parser("captions", help="caption a take offline with Whisper, aligned to the script "
                                         "(also: captions check|import|export)",
-                       description="Caption a take. Other forms: `captions check FILE_OR_DIR [--fix]`, "
-                                   "`captions import DIR FILE`, `captions export DIR FILE`.")
+                       description="Caption a take offline with Whisper, aligned to the script.")
+    assert isinstance(p, FormsParser), "captions is registered on build_parser()'s sub-commands"
     p.add_argument("dir", type=Path, help="the project folder")
     p.add_argument("--take", type=int, metavar="N", help="which take (default: the chosen or newest one)")
     p.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
@@ -31,39 +31,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_captions)
 
-    p = sub.add_parser("captions-check", help=argparse.SUPPRESS)
-    p.add_argument("target", type=Path, metavar="FILE_OR_DIR")
-    p.add_argument("--profile", default=None, metavar="NAME")
-    p.add_argument("--take", type=int, metavar="N")
-    p.add_argument("--fix", action="store_true", help="re-flow the cues to satisfy the profile")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="with --fix on a file: write here instead")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_check)
+    c = p.add_form("check", help="check a caption file or a project's captions against a profile (--fix re-flows)")
+    c.add_argument("target", type=Path, metavar="FILE_OR_DIR")
+    c.add_argument("--profile", default=None, metavar="NAME")
+    c.add_argument("--take", type=int, metavar="N")
+    c.add_argument("--fix", action="store_true", help="re-flow the cues to satisfy the profile")
+    c.add_argument("-o", "--output", type=Path, metavar="FILE", help="with --fix on a file: write here instead")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("captions-import", help=argparse.SUPPRESS)
-    p.add_argument("dir", type=Path)
-    p.add_argument("file", type=Path)
-    p.add_argument("--take", type=int, metavar="N")
-    p.add_argument("--language", default="en", metavar="CODE")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_import)
+    c = p.add_form("import", help="use an .srt or .vtt file as a take's captions")
+    c.add_argument("dir", type=Path)
+    c.add_argument("file", type=Path)
+    c.add_argument("--take", type=int, metavar="N")
+    c.add_argument("--language", default="en", metavar="CODE")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("captions-export", help=argparse.SUPPRESS)
-    p.add_argument("dir", type=Path)
-    p.add_argument("file", type=Path)
-    p.add_argument("--take", type=int, metavar="N")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_export)
-
-
-def rewrite_argv(argv: list[str]) -> list[str]:
-    """`captions check ...` -> `captions-check ...`: lets the forms share the `captions` word."""
-    for i, word in enumerate(argv):
-        if word == "captions" and i + 1 < len(argv) and argv[i + 1] in SUBCOMMANDS:
-            return argv[:i] + [f"captions-{argv[i + 1]}"] + argv[i + 2:]
-        if not word.startswith("-") and (i == 0 or argv[i - 1] != "--home"):
-            break
-    return argv
+    c = p.add_form("export", help="write a take's captions to an .srt or .vtt file")
+    c.add_argument("dir", type=Path)
+    c.add_argument("file", type=Path)
+    c.add_argument("--take", type=int, metavar="N")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_export)
 
 
 def cmd_captions(args: argparse.Namespace) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -24,23 +23,8 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 @pytest.fixture
-def batch_cli(cli, monkeypatch):
-    """The in-process CLI, with the batch commands registered if the main parser does not have them yet."""
-    import introstudio.cli as cli_module
-    import introstudio.cli.captions_cmd as captions_cmd
-    from introstudio.cli import batch_cmd
-
-    original_build, original_rewrite = cli_module.build_parser, captions_cmd.rewrite_argv
-
-    def build() -> argparse.ArgumentParser:
-        parser = original_build()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "roster-import" not in sub.choices:
-            batch_cmd.register(sub)
-        return parser
-
-    monkeypatch.setattr(cli_module, "build_parser", build)
-    monkeypatch.setattr(captions_cmd, "rewrite_argv", lambda argv: batch_cmd.rewrite_argv(original_rewrite(argv)))
+def batch_cli(cli):
+    """The in-process CLI (the roster and batch commands are part of the main parser)."""
     return cli
 
 
@@ -306,12 +290,15 @@ def test_cli_roster_import_reports_bad_rows_as_json(batch_cli, tmp_path):
     assert (tmp_path / "p" / "maria-lopez" / "project.json").is_file()
 
 
-def test_rewrite_argv_only_touches_the_roster_command():
-    from introstudio.cli.batch_cmd import rewrite_argv
+def test_roster_import_is_a_nested_command_and_only_there():
+    from introstudio.cli import build_parser
 
-    assert rewrite_argv(["roster", "import", "r.csv"]) == ["roster-import", "r.csv"]
-    assert rewrite_argv(["--home", "h", "roster", "import", "x"]) == ["--home", "h", "roster-import", "x"]
-    assert rewrite_argv(["import", "roster", "import"]) == ["import", "roster", "import"]
+    parser = build_parser()
+    args = parser.parse_args(["--home", "h", "roster", "import", "r.csv", "--into", "x"])
+    assert (args.command, args.roster_action, args.roster, args.func.__name__) == (
+        "roster", "import", Path("r.csv"), "cmd_roster_import")
+    args = parser.parse_args(["import", "roster", "import"])  # a project folder called roster, a file import
+    assert (args.command, args.dir, args.files) == ("import", Path("roster"), [Path("import")])
 
 
 def test_cli_batch_refuses_bad_requests_before_starting_workers(batch_cli, tmp_path):
