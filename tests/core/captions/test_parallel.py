@@ -105,3 +105,19 @@ def test_english_take_gets_spanish_track_timed_by_its_sentences(tmp_path) -> Non
             shown += [" ".join(cue.lines)]
         assert " ".join(shown) == unit.text
     assert not remaining  # the skipped paragraphs have no Spanish captions either
+
+
+def test_a_paragraph_not_sentence_parallel_is_timed_as_one_across_its_pauses(tmp_path) -> None:
+    pairing = find_pairing(_project(tmp_path / "p").project)
+    [en] = [u for u in pairing.spoken if u.paragraph == 2]  # 7 English sentences, 6 Spanish ones
+    [es] = [u for u in pairing.other if u.paragraph == 2]
+    words, t = [], 10.0
+    for k, token in enumerate(en.tokens):
+        words.append(Word(t, t + 0.25, token))
+        t += 0.3 + (4.0 if k == len(en.tokens) // 2 else 0.0)  # a long pause half way through
+    cues = translation_cues(pairing, words, "default")
+    assert " ".join(" ".join(c.lines) for c in cues) == es.text
+    assert cues[0].start == 10.0 and cues[-1].end <= words[-1].end + 0.5
+    assert all(b.start >= a.end for a, b in zip(cues, cues[1:]))
+    middle = words[len(en.tokens) // 2].end
+    assert sum(c.start >= middle + 3.5 for c in cues) >= len(cues) // 3  # the second half waits for its speech
