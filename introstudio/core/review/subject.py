@@ -43,6 +43,8 @@ class Subject:
         out = {"video": str(self.video.get("sha256")), "visibility": self.visibility}
         for kind in ("srt", "vtt"):
             out[kind] = str((self.captions.get(kind) or {}).get("sha256"))
+        for kind in sorted(k for k in self.captions if "." in k):  # a translation's "srt.es" (only when there is one)
+            out[kind] = str(self.captions[kind].get("sha256"))
         for key in METADATA_FIELDS:
             out[f"metadata.{key}"] = digest(self.metadata.get(key))
         return out
@@ -78,7 +80,8 @@ def current_subject(pf: ProjectFolder, visibility: str, kit: str | None = None) 
     if (record.size is not None and record.size != video.stat().st_size) or record.sha256 not in (None, sha):
         verify_recorded(pf, record)  # raises the export check's own error (changed after it was exported)
     captions: dict[str, dict[str, Any]] = {}
-    for kind, path in (("srt", assets.srt), ("vtt", stored_path(pf, record.vtt))):
+    translated = [(kind, stored_path(pf, value)) for kind, value in sorted(record.translations.items())]
+    for kind, path in (("srt", assets.srt), ("vtt", stored_path(pf, record.vtt)), *translated):
         if path is not None and path.is_file():
             captions[kind] = {"file": _stored(pf, path), "sha256": sha256_of(path)}
     meta = build_metadata(pf.project, load_templates(pf.project.design.brand_kit or kit), None, None)
@@ -116,7 +119,8 @@ def changes(approved: Subject, now: Subject) -> list[str]:
     out = []
     for key in after:
         if before.get(key) != after[key]:
-            name = PART_NAMES.get(key, key)
+            name = PART_NAMES.get(key) or (f"the {key.split('.', 1)[1]} captions ({key.split('.')[0].upper()})"
+                                           if key.startswith(("srt.", "vtt.")) else key)
             if key == "visibility":
                 name += f" ({before.get(key)} -> {after[key]})"
             out.append(name)
