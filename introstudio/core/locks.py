@@ -30,6 +30,8 @@ from pathlib import Path
 from introstudio.core.errors import UserError, disk_error
 
 POLL = 0.05  # seconds between attempts while waiting for a lock
+# Windows locks are mandatory byte ranges: lock a byte far past the holder's note, so others can still read it.
+WINDOWS_LOCK_OFFSET = 0x7FFF_FFF0
 
 
 class LockBusy(UserError):
@@ -57,10 +59,12 @@ def _os_lock(fd: int) -> bool:
         import msvcrt
 
         try:
-            os.lseek(fd, 0, os.SEEK_SET)
+            os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
+        finally:
+            os.lseek(fd, 0, os.SEEK_SET)
         return True
     import fcntl
 
@@ -76,7 +80,7 @@ def _os_unlock(fd: int) -> None:
         import msvcrt
 
         with contextlib.suppress(OSError):
-            os.lseek(fd, 0, os.SEEK_SET)
+            os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
     else:
         import fcntl
@@ -91,7 +95,6 @@ def read_holder(path: Path) -> dict:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return {}
-    # On Windows the first byte is the locked region, so the JSON starts after a padding byte.
     start = text.find("{")
     try:
         data = json.loads(text[start:].splitlines()[0]) if start >= 0 else {}
@@ -135,8 +138,12 @@ class FileLock:
             time.sleep(POLL)
 
     def _try_take(self, key: str, me: int) -> bool:
+        if not self.path.parent.is_dir():  # never re-create a project folder that was moved or deleted
+            from introstudio.core.errors import NotFoundError
+
+            raise NotFoundError(f"The folder {self.path.parent} is gone (moved, renamed or deleted).",
+                                "Open the project again from where it is now.")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise disk_error(exc, self.path.parent) or UserError(  # read-only, full, forbidden: say which
@@ -149,7 +156,7 @@ class FileLock:
         since = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         info = {"pid": os.getpid(), "host": socket.gethostname(), "what": self.what, "since": since}
         with contextlib.suppress(OSError):  # who holds it is advice; a lock we cannot describe is still ours
-            data = ((" " if os.name == "nt" else "") + json.dumps(info) + "\n").encode("utf-8")
+            data = (json.dumps(info) + "\n").encode("utf-8")
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, data)
@@ -195,7 +202,9 @@ class FileLock:
 
 
 def is_locked(path: str | os.PathLike[str]) -> bool:
-    """Whether someone (another process or thread) holds the lock at `path` right now."""
+    """Whether someone (another process or thread) holds the lock at `path` right now (creates nothing)."""
+    if not Path(path).is_file():
+        return False  # every holder has the file: no file, no holder
     lock = FileLock(path)
     try:
         lock.acquire(wait=0)

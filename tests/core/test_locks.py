@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from introstudio.core.errors import NotFoundError, UserError
 from introstudio.core.locks import FileLock, LockBusy, is_locked, read_holder
 
 HOLD = """
 import sys, time
+from introstudio.core.errors import NotFoundError, UserError
 from introstudio.core.locks import FileLock
 lock = FileLock(sys.argv[1], what="introstudio export").acquire()
 print("held", flush=True)
@@ -87,9 +89,16 @@ def test_reentrant_in_one_thread_exclusive_between_threads(tmp_path: Path) -> No
     t.join()
 
 
-def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    with pytest.raises(Exception) as err:
-        FileLock(blocker / "sub" / ".lock").acquire()
-    assert "Cannot lock" in str(err.value)
+def test_a_missing_folder_is_named_and_never_created(tmp_path: Path) -> None:
+    gone = tmp_path / "moved-away"
+    with pytest.raises(NotFoundError) as err:
+        FileLock(gone / ".project.lock").acquire()
+    assert str(gone) in err.value.message and not gone.exists()
+    assert not is_locked(gone / ".project.lock") and not gone.exists()
+
+
+def test_a_lock_file_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / ".lock").mkdir()  # a folder where the lock file should be
+    with pytest.raises(UserError) as err:
+        FileLock(tmp_path / ".lock").acquire()
+    assert str(tmp_path) in err.value.message

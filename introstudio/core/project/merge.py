@@ -81,7 +81,7 @@ def _merge_fields(part: str, b: dict, o: dict, t: dict, result: MergeResult) -> 
 
 
 def _merge_keyed(part: str, key: str | tuple[str, ...], b: list, o: list, t: list, result: MergeResult) -> list:
-    bm, om, tm = ({_key(x, key): x for x in items if isinstance(x, dict)} for items in (b, o, t))
+    bm, om, tm = (_keyed(items, key) for items in (b, o, t))
     merged: list = []
     for k in list(tm) + [k for k in om if k not in tm]:
         in_b, in_o, in_t = k in bm, k in om, k in tm
@@ -102,10 +102,21 @@ def _merge_keyed(part: str, key: str | tuple[str, ...], b: list, o: list, t: lis
     return merged
 
 
+def _keyed(items: list, key: str | tuple[str, ...]) -> dict[Any, Any]:
+    """Items by their key; one without a key (or repeating one) is keyed by its place, so none is ever lost."""
+    out: dict[Any, Any] = {}
+    for place, item in enumerate(items):
+        k = _key(item, key) if isinstance(item, dict) else None
+        out[k if k is not None and k not in out else ("#", place)] = item
+    return out
+
+
 def _key(item: dict, key: str | tuple[str, ...]) -> Any:
     if isinstance(key, tuple):  # a caption track without a language is English (CaptionTrack's default)
         return tuple(_key(item, k) if k in item or k != "language" else "en" for k in key)
     value = item.get(key)
+    if value is None and key == "file":
+        value = item.get("video")  # export records of early batch versions (as ExportRecord.from_dict reads them)
     return value if isinstance(value, (str, int, float)) or value is None else repr(value)
 
 

@@ -68,6 +68,9 @@ class ProjectFolder:
         """Write the project (merged with changes saved by others meanwhile); True when theirs came in."""
         with project_lock(self.folder, self.what):
             disk = self._read_disk()
+            if disk is None and self.base is not None:  # it was there when we read it
+                raise NotFoundError(f"{self.file} is gone: the project was moved, renamed or deleted while open.",
+                                    "Open the project again from where it is now; this change was not saved.")
             self.project.modified_at = now_iso()
             doc = self.project.to_dict()
             took_theirs = False
@@ -92,14 +95,14 @@ class ProjectFolder:
         """
         with project_lock(self.folder, self.what):
             disk = self._read_disk()
-        if disk is None or (self.base is not None and comparable(disk) == comparable(self.base)):
-            return False
-        result = merge(self.base or disk, self.project.to_dict(), disk)
-        self.conflicts = result.conflicts
-        if result.took_theirs:
-            self._adopt(result.doc)
-        self.base = disk
-        return result.took_theirs
+            if disk is None or (self.base is not None and comparable(disk) == comparable(self.base)):
+                return False
+            result = merge(self.base or disk, self.project.to_dict(), disk)
+            self.conflicts = result.conflicts
+            if result.took_theirs:
+                self._adopt(result.doc)
+            self.base = disk
+            return result.took_theirs
 
     def changed_on_disk(self) -> bool:
         """Whether project.json holds something this object has not read or written (cheap enough to poll)."""

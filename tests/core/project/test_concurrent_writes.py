@@ -116,3 +116,23 @@ def test_a_save_never_writes_over_a_newer_format(tmp_path: Path) -> None:
         pf.save()
     assert "newer IntroStudio" in str(err.value)
     assert json.loads((proj / "project.json").read_text())["schema_version"] == 99
+
+
+def test_old_batch_export_records_keyed_by_video_all_survive_a_merge() -> None:
+    old = [{"video": f"exports/dr-ada-{p}.mp4", "preset": p} for p in ("preview", "square", "vertical")]
+    base = {"schema_version": 1, "exports": old}
+    ours = dict(base, clinician={"name": "Ada"})
+    theirs = dict(base, exports=[*old, {"file": "exports/new.mp4"}, {"preset": "no key"}])
+    merged = merge(base, ours, theirs).doc["exports"]
+    assert [e.get("file") or e.get("video") for e in merged] == [*(e["video"] for e in old), "exports/new.mp4", None]
+
+
+def test_a_project_moved_or_deleted_while_open_is_not_recreated(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    pf = _new(proj)
+    proj.rename(tmp_path / "moved")
+    pf.project.clinician.phone = "555-0142"
+    with pytest.raises(Exception) as err:
+        pf.save()
+    assert "gone" in str(err.value) and not proj.exists()
+    assert not pf.changed_on_disk() and not proj.exists()
