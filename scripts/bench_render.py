@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from introstudio.core.captions.model import Cue  # noqa: E402
+from introstudio.core.captions.cues import Cue  # noqa: E402
 from introstudio.core.jobs import Progress, run_job  # noqa: E402
 from introstudio.core.media.tools import ffmpeg_exe, run_ffmpeg  # noqa: E402
 from introstudio.core.project import CaptionTrack, Clinician, Script, create_project  # noqa: E402

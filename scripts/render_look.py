@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.media.tools import run_ffmpeg
 from introstudio.core.render.ass import subtitles_filter, write_ass
 from introstudio.core.render.brandkit import check_contrast, load_brand_kit

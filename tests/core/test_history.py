@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.errors import InvalidInputError
 from introstudio.core.project import Clinician, Script, create_project
 from introstudio.core.project import history

@@ -102,7 +102,7 @@ def project(tmp_path, clip_file):
 @pytest.fixture
 def captioned_project(project):
     """The project with captions (one too fast, one off-script) and a chosen take: every page has content."""
-    from introstudio.core.captions.model import Cue
+    from introstudio.core.captions.cues import Cue
     from introstudio.core.project.model import CaptionTrack
 
     project.project.captions.append(CaptionTrack(take_id=1, engine="test", cues=[

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.project.model import CaptionTrack
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.project.model import CaptionTrack
 
 

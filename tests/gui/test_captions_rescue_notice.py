@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.project.model import CaptionTrack
 
 

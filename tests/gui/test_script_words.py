@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.project.model import CaptionTrack
 
 ENDO = {"kind": "changed", "script_text": "our Endocrinology", "heard_text": "my rental chronology",

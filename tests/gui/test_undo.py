@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtCore import Qt
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.project.model import CaptionTrack
 
 

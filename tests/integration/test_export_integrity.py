@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from introstudio.core.batch.tasks import TaskOptions, process_project
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.errors import MediaError
 from introstudio.core.jobs import run_job
 from introstudio.core.media.testmedia import make_clip

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from introstudio.core.captions.formats import read_srt, read_vtt
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.errors import Cancelled
 from introstudio.core.jobs import CancelToken, Progress, run_job
 from introstudio.core.media.probe import probe

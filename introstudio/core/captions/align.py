@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 
 _ABBREVIATIONS = {"dr": "doctor", "mr": "mister", "mrs": "missus", "ms": "miz", "prof": "professor",
                   "&": "and", "vs": "versus", "st": "saint"}

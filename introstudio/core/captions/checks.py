@@ -9,7 +9,7 @@ from typing import Any
 
 from introstudio.core.captions.align import align_to_script, script_prompt
 from introstudio.core.captions.engines.base import Engine, TranscribeOptions
-from introstudio.core.captions.model import Cue, Word
+from introstudio.core.captions.cues import Cue, Word
 from introstudio.core.captions.rescue import Rescue, listen_again, merge_heard, uncovered, voiced_stretches
 from introstudio.core.jobs import Job, Progress
 

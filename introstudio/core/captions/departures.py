@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from introstudio.core.captions.layout import break_lines
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.captions.profiles import CaptionProfile, visible_text
 from introstudio.core.errors import InvalidInputError
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from introstudio.core.captions.layout import break_lines
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.captions.profiles import CaptionProfile
 from introstudio.core.errors import InvalidInputError
 

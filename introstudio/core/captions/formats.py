@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pysrt
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.project.atomic import atomic_write_bytes
 from introstudio.core.errors import InvalidInputError, NotFoundError
 from introstudio.core.textfiles import read_text_guess

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from introstudio.core.captions.model import Cue, Word
+from introstudio.core.captions.cues import Cue, Word
 from introstudio.core.captions.profiles import CaptionProfile, reading_chars, reading_words, visible_text
 from introstudio.core.errors import InvalidInputError
 

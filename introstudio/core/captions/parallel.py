@@ -22,7 +22,7 @@ from pathlib import Path
 
 from introstudio.core.captions.align import word_key
 from introstudio.core.captions.layout import build_cues
-from introstudio.core.captions.model import Cue, Word
+from introstudio.core.captions.cues import Cue, Word
 from introstudio.core.captions.profiles import get_profile
 from introstudio.core.errors import IntroStudioError
 from introstudio.core.project.model import CaptionTrack, Project, now_iso

@@ -34,7 +34,7 @@ from introstudio.core.captions.checks import check_speech, mark_placed
 from introstudio.core.captions.engines.base import Transcript, TranscribeOptions, get_engine
 from introstudio.core.captions.formats import read_captions, write_captions
 from introstudio.core.captions.layout import Violation, build_cues, check_cues, reflow
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.captions.parallel import add_translation
 from introstudio.core.captions.rescue import Rescue
 from introstudio.core.captions.profiles import get_profile

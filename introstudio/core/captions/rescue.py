@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from introstudio.core.captions.align import word_key
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 
 SAMPLE_RATE = 16_000
 MIN_GAP = 1.0  # seconds of voice with no word on it that call for a second listen

@@ -23,7 +23,7 @@ from difflib import SequenceMatcher
 
 from introstudio.core.captions.align import Alignment, Departure, word_key
 from introstudio.core.captions.forced import MAX_CLIP, ForcedAligner
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 from introstudio.core.captions.rescue import voiced_seconds
 
 MARGIN = 3.0  # nats: how much less likely than the heard words the script's words may be and still be shown

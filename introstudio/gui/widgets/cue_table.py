@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QContextMenuEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableWidget, QTableWidgetItem, QWidget
 
 from introstudio.core.captions.departures import can_use_script_words, departures_during, fix_label
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 
 COL_NUMBER, COL_START, COL_END, COL_TEXT, COL_CHECK = range(5)
 LINE_BREAK = " / "  # how a cue's line break is typed in the one-line editor

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from introstudio.core.captions.align import Departure, align_to_script, script_prompt, word_key
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 
 SCRIPT = ("Hello, and welcome. I'm Dr. Maria Lopez, MD, PhD, a physician in Endocrinology. "
           "I've been caring for patients for 15 years.")

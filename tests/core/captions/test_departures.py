@@ -13,7 +13,7 @@ from introstudio.core.captions.departures import (
     without_departure,
 )
 from introstudio.core.captions.layout import break_lines, build_cues, check_cues
-from introstudio.core.captions.model import Cue, Word
+from introstudio.core.captions.cues import Cue, Word
 from introstudio.core.captions.profiles import get_profile
 from introstudio.core.errors import InvalidInputError
 

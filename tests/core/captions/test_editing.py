@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from introstudio.core.captions.editing import delete_cue, merge_with_next, split_cue
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.captions.profiles import get_profile
 from introstudio.core.errors import InvalidInputError
 

@@ -18,7 +18,7 @@ from introstudio.core.captions.formats import (
     write_vtt,
 )
 from introstudio.core.captions.layout import build_cues
-from introstudio.core.captions.model import Cue, Word
+from introstudio.core.captions.cues import Cue, Word
 from introstudio.core.captions.profiles import get_profile
 from introstudio.core.errors import InvalidInputError, NotFoundError
 

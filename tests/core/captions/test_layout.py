@@ -9,7 +9,7 @@ import pytest
 
 from introstudio.core.captions.formats import read_srt
 from introstudio.core.captions.layout import Violation, build_cues, check_cues, reflow
-from introstudio.core.captions.model import Cue, Word
+from introstudio.core.captions.cues import Cue, Word
 from introstudio.core.captions.profiles import PROFILES, get_profile
 from introstudio.core.errors import InvalidInputError
 

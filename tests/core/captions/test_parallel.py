@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 from introstudio.core.captions.parallel import find_pairing, pair_units, sentences, translation_cues
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from introstudio.core.captions.checks import PLACED, _placed, mark_placed
-from introstudio.core.captions.model import Cue, Word
+from introstudio.core.captions.cues import Cue, Word
 from introstudio.core.captions.rescue import Rescue, merge_heard, uncovered, voiced_seconds
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from introstudio.core.captions.align import align_to_script, word_key
 from introstudio.core.captions.lang_es import spell
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 
 
 def es(text: str) -> str:

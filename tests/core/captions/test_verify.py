@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from introstudio.core.captions.align import align_to_script, script_prompt
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 
 pytestmark = pytest.mark.slow
 

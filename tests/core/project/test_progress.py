@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.project.model import CaptionTrack, Clinician, Script, Take, now_iso
 from introstudio.core.project.progress import (
     DONE,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.errors import NotFoundError, ProjectError
 from introstudio.core.project import CaptionTrack, Clinician, Script, Take, create_project, open_project
 from introstudio.core.project.store import BACKUP_FILE, PROJECT_FILE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.errors import ToolError
 from introstudio.core.render.graph import (
     build_command,

@@ -12,7 +12,7 @@ from introstudio.core.jobs import run_job
 from introstudio.core.media.testmedia import make_clip
 from introstudio.core.project import CaptionTrack, Clinician, Script, create_project, open_project
 from introstudio.core.project.ops import import_takes
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.render.records import (
     ExportRecord,
     export_path,

@@ -31,7 +31,7 @@ class Playable:
 def playable(tmp_path) -> Playable:
     """A project whose export is a 4 s H.264/AAC clip with 3 captions, recorded as the render records it."""
     from introstudio.core.captions.formats import write_captions
-    from introstudio.core.captions.model import Cue
+    from introstudio.core.captions.cues import Cue
     from introstudio.core.media.testmedia import make_clip
     from introstudio.core.project import Clinician, Script, create_project
     from introstudio.core.project.model import CaptionTrack, Take, now_iso

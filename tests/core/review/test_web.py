@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from introstudio.core.captions.model import Cue
+from introstudio.core.captions.cues import Cue
 from introstudio.core.errors import InvalidInputError
 from introstudio.core.review import web
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 from introstudio.core.errors import NotFoundError
 from introstudio.core.jobs import Job
 

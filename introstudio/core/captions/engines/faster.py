@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from introstudio.core.captions.engines.base import TranscribeOptions, Transcript
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 from introstudio.core.captions.models import BUNDLED_MODEL_NAME, bundled_model_path, english_only_hint
 from introstudio.core.errors import InvalidInputError, MediaError, NotFoundError
 from introstudio.core.jobs import Job, Progress

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from introstudio.core.captions.engines.base import TranscribeOptions, Transcript
-from introstudio.core.captions.model import Word
+from introstudio.core.captions.cues import Word
 from introstudio.core.errors import Cancelled, InvalidInputError, MediaError, NotFoundError, UserError
 from introstudio.core.jobs import Job, Progress
 
