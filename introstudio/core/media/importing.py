@@ -203,8 +203,7 @@ def copy_into_project_job(src: str | os.PathLike[str], dest_dir: str | os.PathLi
                 hint="Wait until the recording or download has finished, then import it again.",
             )
         os.utime(temp, ns=(before.st_atime_ns, before.st_mtime_ns))
-        final = unique_path(folder, safe_filename(source.name))
-        os.replace(temp, final)
+        final = move_to_unique(temp, folder, safe_filename(source.name))
         temp = final
         return final
     except OSError as exc:
@@ -276,12 +275,24 @@ def safe_filename(name: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
-def unique_path(folder: Path, name: str) -> Path:
-    """`folder / name`, or the first free "stem (n).ext" when that name is taken."""
-    candidate = folder / name
+def move_to_unique(src: Path, folder: Path, name: str) -> Path:
+    """Move `src` to `folder / name`, or to the first free "stem (n).ext"; never over another file.
+
+    The name is claimed with O_CREAT|O_EXCL before the rename, so two processes importing "IMG_0001.MOV" at
+    once get "IMG_0001.MOV" and "IMG_0001 (2).MOV" (a check-then-rename would let the second replace the first).
+    """
     stem, suffix = Path(name).stem, Path(name).suffix
-    n = 2
-    while os.path.lexists(candidate):
-        candidate = folder / f"{stem} ({n}){suffix}"
-        n += 1
+    candidate, n = folder / name, 2
+    while True:
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            break
+        except FileExistsError:
+            candidate = folder / f"{stem} ({n}){suffix}"
+            n += 1
+    try:
+        os.replace(src, candidate)
+    except BaseException:
+        candidate.unlink(missing_ok=True)
+        raise
     return candidate

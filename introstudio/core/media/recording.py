@@ -25,7 +25,7 @@ from pathlib import Path
 
 from introstudio.core.errors import MediaError
 from introstudio.core.jobs import Job, Progress
-from introstudio.core.media.importing import check_importable, unique_path
+from introstudio.core.media.importing import check_importable, move_to_unique
 from introstudio.core.processes import pid_alive
 from introstudio.core.project.model import Take, now_iso
 from introstudio.core.project.store import ProjectFolder
@@ -222,18 +222,15 @@ def save_recording(pf: ProjectFolder, raw: Path, interrupted: bool = False, trim
             packets = 0
             log.warning("cannot remux %s: %r", raw, exc)
         if packets == 0:
-            kept = unique_path(raw.parent, f"unreadable-recording-{stamp}.mkv")
-            os.replace(raw, kept)
+            kept = move_to_unique(raw, raw.parent, f"unreadable-recording-{stamp}.mkv")
             raise MediaError(f"The recording could not be read; it was kept as {kept.name}.",
                              "Record the take again. Send the file to support if this keeps happening.")
-        final = unique_path(pf.media_dir, f"take-{stamp}.mkv")
-        os.replace(temp, final)
+        final = move_to_unique(temp, pf.media_dir, f"take-{stamp}.mkv")
         yield Progress(0.99, "Checking the take")
         try:
             info, warnings = check_importable(final)
         except MediaError as exc:  # too short, no picture...: keep the raw file visible, never loop on it
-            kept = unique_path(raw.parent, f"unusable-recording-{stamp}.mkv")
-            os.replace(raw, kept)
+            kept = move_to_unique(raw, raw.parent, f"unusable-recording-{stamp}.mkv")
             exc.message = f"{exc.message} The recording was kept as {kept.name}."
             raise
     except BaseException:
@@ -248,6 +245,7 @@ def save_recording(pf: ProjectFolder, raw: Path, interrupted: bool = False, trim
                 trim_in=round(min(max(trim_in, 0.0), max(info.duration - 1.0, 0.0)), 3))
     pf.project.takes.append(take)
     pf.save()
+    take = pf.project.take_with_file(take.file)  # renumbered if another process added a take meanwhile
     raw.unlink(missing_ok=True)
     log.info("saved %s as take %d (%.1f s)", final.name, take.id, info.duration)
     yield Progress(1.0, f"Saved take {take.id}")

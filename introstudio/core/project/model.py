@@ -288,6 +288,15 @@ class Project:
         raise NotFoundError(f"There is no take {take_id} in this project (takes: {ids}).",
                             "Run `introstudio info DIR` to list the takes.")
 
+    def take_with_file(self, file: str) -> Take:
+        """The take stored at `file` (after a save that merged others' takes, its id may have changed)."""
+        for t in self.takes:
+            if t.file == file:
+                return t
+        from introstudio.core.errors import NotFoundError
+
+        raise NotFoundError(f"No take of this project is stored at {file}.", "Run `introstudio info DIR`.")
+
     def next_take_id(self) -> int:
         return max((t.id for t in self.takes), default=0) + 1
 

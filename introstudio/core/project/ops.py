@@ -77,6 +77,7 @@ def import_takes(pf: ProjectFolder, files: Sequence[Path]) -> Job[list[Take]]:
                     added_at=now_iso(), media=info.to_dict(), warnings=list(warnings))
         pf.project.takes.append(take)
         pf.save()
+        take = pf.project.take_with_file(take.file)  # another process may have taken the number meanwhile
         log.info("imported %s as take %d (%s)", file, take.id, take.file)
         added.append(take)
     yield Progress(1.0, f"Imported {len(added)} take(s)")

@@ -37,8 +37,10 @@ def test_four_parallel_imports_record_four_takes(tmp_path: Path, clip: Path) -> 
     assert all(p.returncode == 0 for p in procs), results
     takes = open_project(proj).project.takes
     assert sorted(t.id for t in takes) == [1, 2, 3, 4]
-    files = {t.file for t in takes}
+    files = {t.file for t in takes}  # one source name, four copies: each claimed its own name
     assert len(files) == 4 and all((proj / f).is_file() for f in files)
+    reported = sorted(int(out.split("Added take ")[1].split(":")[0]) for out, _ in results)
+    assert reported == [1, 2, 3, 4], results  # each says the number its take has on disk
 
 
 def test_an_open_editor_saving_keeps_what_a_batch_wrote(tmp_path: Path) -> None:
