@@ -21,8 +21,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from introstudio.core.captions.align import word_key
-from introstudio.core.captions.layout import build_cues
 from introstudio.core.captions.cues import Cue, Word
+from introstudio.core.captions.layout import build_cues
 from introstudio.core.captions.profiles import get_profile
 from introstudio.core.errors import IntroStudioError
 from introstudio.core.project.model import CaptionTrack, Project, now_iso
@@ -169,7 +169,8 @@ def unit_times(units: Sequence[Unit], words: Sequence[Word], language: str
 
 def _clock(points: list[tuple[float, float, float]]):
     """Share of a unit -> seconds, piecewise linear through the found words (never running backwards)."""
-    xs, ts = [], []
+    xs: list[float] = []
+    ts: list[float] = []
     for x, start, _end in sorted(points):
         if xs and x <= xs[-1]:
             ts[-1] = max(ts[-1], start)

@@ -65,7 +65,8 @@ def find_assets(pf: ProjectFolder, video: str | os.PathLike[str] | None = None) 
     take_id = entry.get("take_id")
     if take_id is not None and (track := pf.project.captions_for(int(take_id))) is not None:
         language = track.language or language
-    translated = entry.get("translations") if isinstance(entry.get("translations"), dict) else {}
+    translated = entry.get("translations")
+    translated = translated if isinstance(translated, dict) else {}
     translations = tuple((kind.split(".", 1)[1], path) for kind, value in sorted(translated.items())
                          if kind.startswith("srt.") and (path := _path(pf, value)) is not None and path.is_file())
     return PublishAssets(file, srt if srt and srt.is_file() else None,

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from introstudio.core.captions.cues import Word
-from introstudio.core.captions.parallel import find_pairing, pair_units, sentences, translation_cues
+from introstudio.core.captions.parallel import (
+    find_pairing,
+    pair_units,
+    sentences,
+    translation_cues,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 TOLERANCE = 0.3  # seconds, as issue 11 judges a cue against its sentence's true time

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from introstudio.core.captions.formats import read_srt, read_vtt
 from introstudio.core.captions.cues import Cue
+from introstudio.core.captions.formats import read_srt, read_vtt
 from introstudio.core.errors import InvalidInputError
 from introstudio.core.jobs import run_job
 from introstudio.core.media.testmedia import make_clip
