@@ -146,26 +146,28 @@ class QuotaLedger:
     def record(self, method: str, count: int = 1) -> None:
         """Add `count` calls of `method` to today's total."""
         policy = self.policy()
-        data = self._load()
-        entry = data["days"].setdefault(self.today().isoformat(), {"units": 0, "uploads": 0, "calls": {}})
-        entry["units"] = int(entry.get("units", 0)) + policy.units(method) * count
-        if method == "videos.insert":
-            entry["uploads"] = int(entry.get("uploads", 0)) + count
-        calls = entry.setdefault("calls", {})
-        calls[method] = int(calls.get(method, 0)) + count
-        self._save(data)
+        with _file_lock(self.file, "counting YouTube quota"):  # several publishers share one ledger
+            data = self._load()
+            entry = data["days"].setdefault(self.today().isoformat(), {"units": 0, "uploads": 0, "calls": {}})
+            entry["units"] = int(entry.get("units", 0)) + policy.units(method) * count
+            if method == "videos.insert":
+                entry["uploads"] = int(entry.get("uploads", 0)) + count
+            calls = entry.setdefault("calls", {})
+            calls[method] = int(calls.get(method, 0)) + count
+            self._save(data)
 
     def mark_exhausted(self, uploads: bool = False) -> None:
         """YouTube said the quota is spent: believe it until the reset, whatever the ledger counted."""
         policy = self.policy()
-        data = self._load()
-        entry = data["days"].setdefault(self.today().isoformat(), {"units": 0, "uploads": 0, "calls": {}})
-        if uploads and policy.upload_calls_per_day is not None:
-            entry["uploads"] = max(int(entry.get("uploads", 0)), policy.upload_calls_per_day)
-        else:
-            entry["units"] = max(int(entry.get("units", 0)), policy.daily_units)
-        entry["exhausted_at"] = self.clock().isoformat()
-        self._save(data)
+        with _file_lock(self.file, "counting YouTube quota"):
+            data = self._load()
+            entry = data["days"].setdefault(self.today().isoformat(), {"units": 0, "uploads": 0, "calls": {}})
+            if uploads and policy.upload_calls_per_day is not None:
+                entry["uploads"] = max(int(entry.get("uploads", 0)), policy.upload_calls_per_day)
+            else:
+                entry["units"] = max(int(entry.get("units", 0)), policy.daily_units)
+            entry["exhausted_at"] = self.clock().isoformat()
+            self._save(data)
 
     def need(self, upload: bool, captions: int, thumbnail: bool, checks: int = 1) -> Need:
         """Cost of one publish: the upload, `checks` videos.list, caption tracks and a thumbnail."""
@@ -214,6 +216,14 @@ class QuotaLedger:
         atomic_write_text(self.file, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
+def _file_lock(file: Path, what: str) -> Any:
+    """The lock around one read-modify-write of a shared ledger or queue file (made with its folder)."""
+    from introstudio.core.locks import FileLock
+
+    file.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(file.with_name(f".{file.name}.lock"), what, wait=30.0)
+
+
 @dataclass(frozen=True)
 class QueuedPublish:
     """A publish that waits for the quota reset."""
@@ -244,14 +254,16 @@ class PublishQueue:
     def add(self, project: Path | str, privacy: str, not_before: datetime, reason: str = "") -> QueuedPublish:
         entry = QueuedPublish(str(project), privacy, not_before.astimezone(timezone.utc).isoformat(),
                               _utc_now().replace(microsecond=0).isoformat(), reason)
-        self._write([e for e in self.entries() if e.project != entry.project] + [entry])
+        with _file_lock(self.file, "queueing a publish"):  # several publishers share one queue
+            self._write([e for e in self.entries() if e.project != entry.project] + [entry])
         return entry
 
     def remove(self, project: Path | str) -> bool:
-        entries = self.entries()
-        kept = [e for e in entries if e.project != str(project)]
-        if len(kept) != len(entries):
-            self._write(kept)
+        with _file_lock(self.file, "queueing a publish"):
+            entries = self.entries()
+            kept = [e for e in entries if e.project != str(project)]
+            if len(kept) != len(entries):
+                self._write(kept)
         return len(kept) != len(entries)
 
     def due(self, now: datetime | None = None) -> list[QueuedPublish]:
