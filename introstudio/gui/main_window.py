@@ -33,6 +33,7 @@ from introstudio.gui.widgets.start import StartPanel
 from introstudio.gui.widgets.steps import StepList, StepState
 
 log = logging.getLogger("introstudio.gui")
+LONG_WORK = ("captions", "export", "publish")  # pages whose running job closing the project or window would stop
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         self.external.watch(pf)
         self.steps.setEnabled(True)
         self.steps.show()
+        self.back_button.show()
+        self.next_button.show()
         self.setWindowTitle(f"IntroStudio · {pf.project.clinician.name or pf.folder.name}")
         self.project_label.setText(f"Project: {pf.folder}")
         self.project_label.setToolTip(str(pf.folder))
@@ -184,9 +187,27 @@ class MainWindow(QMainWindow):
             prompter.close()
         return True
 
+    def long_work(self) -> list[Operation]:
+        """The long jobs running on the pages (making captions, exporting, uploading) that closing would stop."""
+        ops = (getattr(self.pages.get(name), "operation", None) for name in LONG_WORK)
+        return [op for op in ops if isinstance(op, Operation) and op.running]
+
+    def stop_long_work_first(self, what: str) -> bool:
+        """Before the project or the window closes during long work: ask, and stop it if the user agrees."""
+        running = self.long_work()
+        if not running:
+            return True
+        names = " and ".join(op.label.split(" (")[0].lower() for op in running)
+        if not Ask.confirm(self, "Stop the work in progress?", f"IntroStudio is still {names}. Closing the {what} "
+                           "stops it, and what it has done so far is not kept.", yes=f"Stop and close the {what}"):
+            return False
+        for op in running:
+            op.cancel()
+        return True
+
     def close_project(self) -> bool:
-        """Back to the start panel (everything is saved already); False if the user kept recording."""
-        if not self.stop_recording_first():
+        """Back to the start panel (everything is saved already); False if the user kept recording or working."""
+        if not self.stop_long_work_first("project") or not self.stop_recording_first():
             return False
         self._leave_current()
         for page in self.pages.values():
@@ -363,6 +384,8 @@ class MainWindow(QMainWindow):
         self.steps.hide()  # no project: no steps to show; the start panel has the whole window
         self.back_button.setEnabled(False)
         self.next_button.setEnabled(False)
+        self.back_button.hide()  # nothing to step through (and Alt+N is the start panel's New video)
+        self.next_button.hide()
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&Project")
@@ -407,7 +430,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Write pending edits, stop background work (its clean-up runs), remember the window."""
-        if not self.stop_recording_first():
+        if not self.stop_long_work_first("window") or not self.stop_recording_first():
             event.ignore()
             return
         for page in self.pages.values():

@@ -113,7 +113,8 @@ QPushButton[primary="true"]:disabled {{ background: #C5D3E2; color: #2F3A47; bor
 QPushButton:focus {{ border: 2px solid {p.accent}; }}
 QPushButton[primary="true"]:focus {{ border: 2px solid {p.selection_text}; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ background: {p.base};
-    color: {p.text}; border: 1px solid {p.border}; border-radius: 4px; padding: 3px 5px; }}
+    color: {p.text}; border: 1px solid {p.border}; border-radius: 4px; padding: 3px 5px;
+    placeholder-text-color: {p.muted}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QSpinBox:focus,
 QDoubleSpinBox:focus, QListWidget:focus, QTableView:focus, QTableWidget:focus, QTreeView:focus,
 QSlider:focus {{ border: 2px solid {p.accent}; }}
@@ -128,8 +129,12 @@ QListWidget#stepList::item {{ padding: 4px 6px; border-radius: 5px; }}
 QListWidget#stepList::item:selected {{ background: {p.selection}; color: {p.selection_text};
     border-left: 3px solid {p.accent}; }}
 QListWidget#stepList:disabled {{ background: {p.window}; }}
-QFrame#projectCard {{ background: {p.base}; border: 1px solid {p.border}; border-radius: 6px; }}
-QFrame#projectCard:focus, QPushButton#projectCard:focus {{ border: 2px solid {p.accent}; }}
+QListWidget#recentProjects {{ background: {p.window}; border: none; }}
+QListWidget#recentProjects:focus {{ border: 2px solid {p.accent}; border-radius: 6px; }}
+QListWidget#recentProjects::item {{ background: {p.base}; color: {p.text}; border: 1px solid {p.border};
+    border-radius: 6px; padding: 6px; }}
+QListWidget#recentProjects::item:selected {{ background: {p.selection}; color: {p.selection_text};
+    border: 2px solid {p.accent}; }}
 QToolTip {{ background: {p.base}; color: {p.text}; border: 1px solid {p.border}; }}
 """
 

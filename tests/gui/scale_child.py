@@ -126,6 +126,9 @@ def main() -> int:
     project_dir, home, shots = (Path(a) for a in sys.argv[1:4])
     shots.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
+    from introstudio.gui import style
+
+    style.apply(app)  # the look the app has (app.py applies it once)
     from introstudio.core.paths import AppPaths
     from introstudio.core.project.store import open_project
     from introstudio.core.settings import Settings

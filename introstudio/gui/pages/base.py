@@ -99,7 +99,8 @@ class Page(QWidget):
             return
         kind = "done" if getattr(state, "done", False) else "stale" if getattr(state, "stale", False) else "todo"
         self.state_label.setProperty("state", kind)
-        self.state_label.setText(state.describe())  # type: ignore[attr-defined]
+        text = state.describe()  # type: ignore[attr-defined]
+        self.state_label.setText("Next step" + text[4:] if text.startswith("Next") else text)
         self.state_label.setAccessibleName(f"{self.title}: {state.describe()}")  # type: ignore[attr-defined]
         self.state_label.style().unpolish(self.state_label)
         self.state_label.style().polish(self.state_label)

@@ -85,6 +85,8 @@ class ExportPage(Page):
         self.exports.setObjectName("exportList")
         self.exports.setAccessibleName("Exports of this project")
         self.exports.setMaximumHeight(6 * self.fontMetrics().lineSpacing())
+        self.exports.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long names fit the column, no sideways bar
+        self.exports.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.exports_label.setBuddy(self.exports)
         self.exports.currentItemChanged.connect(lambda item, _prev: self._show_export(item))
         self.facts = QLabel()

@@ -68,7 +68,7 @@ class ScriptPage(Page):
         self.restart.clicked.connect(self._restart)
         template_label = QLabel("&Template:")
         template_label.setBuddy(self.picker)
-        pace_label = QLabel("Reading &pace:")
+        pace_label = QLabel("Reading pa&ce:")
         pace_label.setBuddy(self.pace)
         top = QHBoxLayout()
         top.addWidget(template_label)

@@ -89,7 +89,7 @@ class Player(QWidget):
             self.trim_in = self._spin("Trim in (seconds)")
             self.trim_out = self._spin("Trim out (seconds)")
             self.trim_out.setSpecialValueText("end")
-            set_in = QPushButton("Set &in here")
+            set_in = QPushButton("Se&t in here")
             set_in.setAccessibleName("Set trim in at the current position")
             set_in.clicked.connect(lambda: self._set_trim(in_=self.position()))
             set_out = QPushButton("Set &out here")

@@ -88,7 +88,7 @@ class MetadataForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for text, editor, count in (("&Title:", self.title, "title"), ("&Description:", self.description,
                                                                          "description"),
-                                    ("Ta&gs:", self.tags, "tags")):
+                                    ("T&ags:", self.tags, "tags")):
             label = QLabel(text)
             label.setBuddy(editor)
             form.addRow(label, editor)

@@ -123,7 +123,7 @@ class StartPanel(QWidget):
         for b in (self.open_button, self.roster_button, self.batch_button):
             more.addWidget(b)
         more.addStretch(1)
-        self.recent_label = QLabel("<b>Recent &projects</b>")
+        self.recent_label = QLabel("<b>Recent pro&jects</b>")
         self.recent = QListWidget()
         self.recent.setObjectName("recentProjects")
         self.recent.setAccessibleName("Recent projects")
