@@ -159,6 +159,8 @@ def _preview(assets: Any, meta: Any, args: argparse.Namespace) -> None:
         else (assets.srt.name if assets.srt else "none found")
     thumb = "no (--no-thumbnail)" if args.no_thumbnail else (assets.thumbnail.name if assets.thumbnail else "none found")
     print(f"Captions:    {captions}")
+    for language, srt in assets.translations if not args.no_captions else ():
+        print(f"             {srt.name} ({language}, the script's translation)")
     print(f"Thumbnail:   {thumb}")
     print(f"Made for kids: no   Notify subscribers: no   Synthetic media: {'yes' if meta.contains_synthetic_media else 'no'}")
 
@@ -168,7 +170,8 @@ def _report(result: Any, as_json: bool, waived: dict | None = None) -> None:
         emit_json({"ok": True, "video_id": result.video_id, "url": result.url, "studio_url": result.studio_url,
                    "title": result.title, "privacy_requested": result.privacy_requested,
                    "privacy_status": result.privacy_status, "upload_status": result.upload_status,
-                   "captions": result.captions, "thumbnail": result.thumbnail, "complete": result.complete,
+                   "captions": result.captions, "translations": result.translations, "thumbnail": result.thumbnail,
+                   "complete": result.complete,
                    "warnings": list(result.warnings), "size": result.size, "bytes_sent": result.bytes_sent,
                    "resumed_from": result.resumed_from, "already_uploaded": result.already_uploaded,
                    "captions_waived": waived})
@@ -179,6 +182,8 @@ def _report(result: Any, as_json: bool, waived: dict | None = None) -> None:
     if result.resumed_from:
         print(f"Resumed from {result.resumed_from / 1e6:.1f} MB already on YouTube.")
     print(f"Captions: {result.captions}. Thumbnail: {result.thumbnail}.")
+    for language, outcome in result.translations.items():
+        print(f"Captions ({language}, the script's translation): {outcome}.")
     if waived:
         print(f"Published without captions by choice: {waived.get('by')} at {waived.get('at')} (recorded in the "
               "project).")

@@ -45,6 +45,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     for label, path in (("Captions", result.srt), ("Captions", result.vtt), ("Thumbnail", result.thumbnail)):
         if path is not None:
             print(f"{label}: {path}")
+    for kind, path in result.translations.items():  # the script's other language (captions/parallel.py)
+        print(f"Captions ({kind.split('.', 1)[1]}, the script's translation): {path}")
     for frame in frames:
         print(f"Frame: {frame}")
     return 0
