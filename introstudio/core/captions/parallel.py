@@ -207,9 +207,7 @@ def translation_cues(pairing: Pairing, words: Sequence[Word], profile: str, fps:
         for token in unit.tokens:
             placed.append(Word(at(pos / total), max(at((pos + len(token)) / total), at(pos / total) + 0.001), token))
             pos += len(token) + 1
-        for cue in build_cues(placed, caption_profile, fps=fps):
-            if cue.start >= limit:
-                continue
+        for cue in build_cues(placed, caption_profile, fps=fps):  # cut short at the limit, never dropped
             cues.append(replace(cue, end=max(cue.start + 0.001, min(cue.end, limit)), flags=()))
     return cues
 
