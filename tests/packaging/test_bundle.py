@@ -85,7 +85,7 @@ def test_bundle_carries_what_it_needs_and_nothing_of_the_dev_stack(bundle: Path)
                    "googleapiclient/discovery_cache/documents/youtube.v3.json"):
         assert (internal / needed).exists(), needed
     for absent in ("torch", "whisper", "numba", "llvmlite", "pytest", "PySide6/Qt/lib/libQt6WebEngineCore.so.6",
-                   "PySide6/Qt/lib/libQt6Quick.so.6", "googleapiclient/discovery_cache/documents/drive.v3.json"):
+                   "PySide6/Qt/lib/libQt6Pdf.so.6", "googleapiclient/discovery_cache/documents/drive.v3.json"):
         assert not (internal / absent).exists(), absent
     for extra in ("IntroStudio", "install-desktop-entry.sh", "introstudio.desktop", "introstudio.png"):
         assert (bundle / extra).is_file(), extra
@@ -115,6 +115,12 @@ def test_frozen_python_c_and_the_youtube_client(bundle: Path, bare: dict[str, st
     assert out.returncode == 0, out.stderr
     count, rest = out.stdout.split(" ", 1)
     assert int(count) > 10 and rest.strip() == "['a', 'b'] True"
+    # Qt's FFmpeg multimedia backend loads (it links QtQuick): formats to record to exist only with it.
+    media = launch(bundle, bare, "-c", "from PySide6.QtWidgets import QApplication; a = QApplication(['x', "
+                   "'-platform', 'offscreen']); from PySide6.QtMultimedia import QMediaFormat as F; "
+                   "print(len(F().supportedFileFormats(F.ConversionMode.Encode)))")
+    assert media.returncode == 0 and int(media.stdout) > 0, media.stderr
+    assert "No QtMultimedia backends" not in media.stderr
     torch = launch(bundle, bare, "-c", "import torch")
     assert torch.returncode != 0 and "No module named 'torch'" in torch.stderr
 
@@ -148,6 +154,7 @@ def test_gui_screenshot_of_the_captions_page_under_xvfb(bundle: Path, bare: dict
     gui = launch(bundle, bare, "gui", str(sample), "--page", "captions", "--screenshot", str(shot), xvfb=True,
                  timeout=300)
     assert gui.returncode == 0, gui.stderr
+    assert "No QtMultimedia backends" not in gui.stderr and "cannot load" not in gui.stderr, gui.stderr
     with Image.open(shot) as picture:
         assert picture.width >= 640 and picture.height >= 400
         colours = picture.convert("RGB").getcolors(maxcolors=1 << 20)
