@@ -259,12 +259,17 @@ class MainWindow(QMainWindow):
         counts: dict[str, int] = {}
         for p in projects:
             counts[p.status] = counts.get(p.status, 0) + 1
-        lines = [f"{len(projects)} project(s) from the roster in {getattr(result, 'into', '')}: "
-                 + ", ".join(f"{n} {status}" for status, n in counts.items()) + ". Open one below, or “Produce a "
-                 "folder” to make the captions and videos of them all."]
-        lines += [f"⚠ {w}" for w in getattr(result, "warnings", ())]
-        lines += [f"⚠ {p.name}: {w}" for p in projects for w in p.warnings]
-        self.start.report.setText("\n".join(lines))
+        from html import escape
+
+        from introstudio.gui.style import file_link
+
+        into = getattr(result, "into", "")
+        lines = [f"{len(projects)} project(s) from the roster in {file_link(into, str(into))}: "
+                 + escape(", ".join(f"{n} {status}" for status, n in counts.items())) + ". Open one below, or "
+                 "“Produce a folder” to make the captions and videos of them all."]
+        lines += [escape(f"⚠ {w}") for w in getattr(result, "warnings", ())]
+        lines += [escape(f"⚠ {p.name}: {w}") for p in projects for w in p.warnings]
+        self.start.report.setText("<br>".join(lines))  # rich text: the folder is a link
         if self.pf is None:
             self._show_start()
 

@@ -143,6 +143,8 @@ class StartPanel(QWidget):
         self.report = QLabel()
         self.report.setObjectName("startReport")
         self.report.setWordWrap(True)
+        self.report.setOpenExternalLinks(True)
+        self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         column = QVBoxLayout()
         column.setSpacing(12)
         column.addWidget(heading)
