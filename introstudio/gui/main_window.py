@@ -134,6 +134,10 @@ class MainWindow(QMainWindow):
         """Open the project in `folder`; errors are shown, not raised."""
         from introstudio.core.project.store import open_project
 
+        if self.pf is not None and Path(folder).absolute() != self.pf.folder and \
+                not self.stop_long_work_first("project"):
+            return False
+
         try:
             pf = open_project(folder)
         except Exception as exc:

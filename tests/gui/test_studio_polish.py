@@ -337,6 +337,7 @@ def test_closing_during_long_work_asks_first(qtbot, wait_op, project, app_paths,
     assert window.close_project() is False and window.pf is project and page.operation.running
     assert "still exporting" in asked[-1]
     assert window.close() is False and window.pf is project  # the window stays open too
+    assert window.open_folder(project.folder.parent / "another") is False and window.pf is project
     answer["yes"] = True
     assert window.close_project() is True and window.pf is None
     wait_op(page.operation)
