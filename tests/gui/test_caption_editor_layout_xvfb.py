@@ -1,4 +1,5 @@
-"""The caption editor on a 1366x768 laptop and at 200% on 1920x1080 (Xvfb): the Text column gets the room."""
+"""The caption editor on a 1366x768 laptop and at 200% on 1920x1080 (Xvfb): the Text column gets the room;
+the Takes page with a moved take at 200%: the path and Locate file… are on screen, whole."""
 
 from __future__ import annotations
 
@@ -60,3 +61,24 @@ def test_the_text_column_gets_the_space(long_captions, tmp_path, size, scale, na
     assert report["text_chars"] >= MIN_TEXT_CHARS, report
     assert report["text_px"] > report["table_px"] / 2, "the Text column has less than half the table"
     assert "said" in report["detail"] or "differs" in report["detail"].lower() or report["detail"], report
+
+
+def test_a_moved_take_at_200_percent(project, tmp_path):
+    from tests.gui.conftest import xvfb_server
+
+    gone = project.resolve(project.project.take(1).file)
+    gone.rename(tmp_path / "moved away.mp4")
+    shot = tmp_path / "takes-moved-200pct-1920x1080.png"
+    with xvfb_server(1920, 1080) as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "QT_SCALE_FACTOR": "2",
+               "INTROSTUDIO_HOME": str(tmp_path / "home")}
+        env.pop("WAYLAND_DISPLAY", None)
+        done = subprocess.run([sys.executable, str(CHILD), str(project.folder), str(tmp_path / "home"), str(shot),
+                               "takes"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, OUTPUT / shot.name)
+    print(f"takes, moved file: {OUTPUT / shot.name} {report}")
+    assert report["info"].startswith(f"File not found: {gone}")
+    assert report["visible"]["locateTake"] and report["squeezed"] == [] and report["sideways"] == 0

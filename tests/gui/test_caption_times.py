@@ -48,6 +48,9 @@ def page(qtbot, project):
     page = CaptionsPage()
     qtbot.addWidget(page)
     page.refresh(project)
+    # The picture plays no part here; a shown player opens the take in QMediaPlayer, whose decoder threads can
+    # deadlock the widget's teardown under load (see Player's notes). Kept hidden, it never opens the file.
+    page.player.setVisible(False)
     return page
 
 

@@ -53,6 +53,8 @@ def test_a_moved_take_says_where_it_was_and_can_be_located(qtbot, wait_op, proje
     moved.parent.mkdir()
     shutil.move(was, moved)
     page = open_page(qtbot, wait_op, project)
+    page.player.video.setVisible(False)  # only the player's state is checked: its decoder is never started
+    page.player.setVisible(False)
     page.show()
     qtbot.waitExposed(page)
     assert page.info.text().startswith(f"File not found: {was}")
