@@ -49,8 +49,14 @@ def make_project(folder: Path, size: int = 3 * 1024 * 1024 + 12345, seed: int = 
     srt.write_text(SRT, encoding="utf-8")
     thumb = video.with_suffix(".jpg")
     Image.new("RGB", (1280, 720), (11, 37, 69)).save(thumb, "JPEG", quality=85)
+    def sha(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    # Recorded as an export records what it checked: the video's size and hash, and its sidecars' hashes.
     pf.project.exports.append({"file": pf.relative(video), "preset": "youtube-1080p", "take_id": None,
-                               "srt": pf.relative(srt), "thumbnail": pf.relative(thumb)})
+                               "srt": pf.relative(srt), "thumbnail": pf.relative(thumb),
+                               "size": video.stat().st_size, "sha256": sha(video),
+                               "sidecar_sha256": {"srt": sha(srt), "thumbnail": sha(thumb)}})
     pf.save()
     return Exported(pf, video, srt, thumb)
 

@@ -39,8 +39,12 @@ def _path(pf: ProjectFolder, value: Any) -> Path | None:
     return Path(text) if os.path.isabs(text) else pf.resolve(text)
 
 
-def find_assets(pf: ProjectFolder, video: str | os.PathLike[str] | None = None) -> PublishAssets:
-    """The latest export (or the one recorded for `video`), with the sidecars the render wrote next to it."""
+def find_assets(pf: ProjectFolder, video: str | os.PathLike[str] | None = None,
+                check_sidecars: bool = True) -> PublishAssets:
+    """The latest export (or the one recorded for `video`), with the sidecars the render wrote next to it.
+
+    Sidecars are the record's own, checked by hash (`check_sidecars`), never files that happen to lie beside it.
+    """
     exports = [e for e in pf.project.exports if e.get("file")]
     if video is not None:
         wanted = os.path.abspath(video)
@@ -59,16 +63,23 @@ def find_assets(pf: ProjectFolder, video: str | os.PathLike[str] | None = None) 
     size = file.stat().st_size
     if size == 0 or size > MAX_VIDEO_BYTES:
         raise InvalidInputError(f"{file} is {size} bytes; YouTube takes 1 byte to 256 GB.", "Render the project again.")
-    srt = _path(pf, entry.get("srt")) or _beside(file, (".srt",))
-    thumb = _path(pf, entry.get("thumbnail")) or _beside(file, (".jpg", ".jpeg", ".png"))
+    from introstudio.core.render.records import ExportRecord, sidecar_path
+
+    record = ExportRecord.from_dict(entry)
+    if record.sha256 is not None:  # what this export wrote, checked by hash; never a file found lying next to it
+        srt = sidecar_path(pf, record, "srt", check_sidecars)
+        thumb = sidecar_path(pf, record, "thumbnail", check_sidecars)
+    else:  # an older IntroStudio's record: its sidecars were not recorded by hash
+        srt = _path(pf, entry.get("srt")) or _beside(file, (".srt",))
+        thumb = _path(pf, entry.get("thumbnail")) or _beside(file, (".jpg", ".jpeg", ".png"))
     language = pf.project.publish.language or "en"  # the captions' own language, when the project knows it
     take_id = entry.get("take_id")
     if take_id is not None and (track := pf.project.captions_for(int(take_id))) is not None:
         language = track.language or language
     translated = entry.get("translations")
     translated = translated if isinstance(translated, dict) else {}
-    translations = tuple((kind.split(".", 1)[1], path) for kind, value in sorted(translated.items())
-                         if kind.startswith("srt.") and (path := _path(pf, value)) is not None and path.is_file())
+    translations = tuple((kind.split(".", 1)[1], path) for kind in sorted(translated)
+                         if kind.startswith("srt.") and (path := sidecar_path(pf, record, kind, check_sidecars)) is not None)
     return PublishAssets(file, srt if srt and srt.is_file() else None,
                          thumb if thumb and thumb.is_file() else None, language, translations)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from introstudio.core.jobs import Job, Progress, scaled
+from introstudio.core.locks import output_lock
 from introstudio.core.project.model import now_iso
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.publish.assets import PublishAssets, check_captions, check_thumbnail, find_assets
@@ -30,6 +31,7 @@ from introstudio.core.publish.quota import PublishQueue, QuotaLedger
 from introstudio.core.publish.retry import Kind, RetryPolicy, classify
 from introstudio.core.publish.safeguards import check_caption_rule, hold_publish_lock, record_waiver, waiver_covers
 from introstudio.core.publish.upload import DEFAULT_CHUNK_SIZE, hash_file, upload_video
+from introstudio.core.render.records import recorded_export, verify_recorded
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +117,6 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
         raise ConfirmationRequiredError("Nothing was uploaded: publishing to YouTube needs an explicit confirmation.",
                                         "Answer yes at the prompt, or pass --yes.")
     assets = find_assets(pf, options.video)
-    from introstudio.core.render.records import recorded_export, verify_recorded
-
-    verify_recorded(pf, recorded_export(pf, assets.video))  # still the very file that was checked and recorded
     templates = load_templates(pf.project.design.brand_kit or options.brand_kit)
     meta = build_metadata(pf.project, templates, privacy, options.contains_synthetic_media)
     if meta.privacy == "public" and not public_confirmed:
@@ -134,13 +133,20 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
     if options.thumbnail and assets.thumbnail is not None:
         thumb_mime, found = check_thumbnail(assets.thumbnail)
         warnings += found
-    yield Progress(0.0, "Checking the video file")
-    sha = yield from scaled(hash_file(assets.video), 0.0, 0.05)
     seen_id = pf.project.publish.video_id  # before waiting: another publisher may publish meanwhile
     lock = yield from hold_publish_lock(pf, f"{options.actor} (uploading to YouTube)", options.lock_wait)
     try:
-        return (yield from _publish_held(pf, assets, meta, sha, seen_id, chosen, warnings, thumb_mime, connect,
-                                         ledger, queue, options))
+        # The export's own lock too: no export may rewrite the file while it is checked and sent.
+        with output_lock(assets.video, f"{options.actor} (uploading this video to YouTube)"):
+            yield Progress(0.0, "Checking the video file")
+            # What a publisher that held the lock before this one recorded (its video or its session: never two
+            # videos), and the record of a re-export made while this one waited.
+            pf.reload()
+            sha = yield from scaled(hash_file(assets.video), 0.0, 0.05)
+            # What is sent is the very file that was checked and recorded (and, if approved, approved).
+            verify_recorded(pf, recorded_export(pf, assets.video), sha)
+            return (yield from _publish_held(pf, assets, meta, sha, seen_id, chosen, warnings, thumb_mime,
+                                             connect, ledger, queue, options))
     finally:
         lock.release()
 
@@ -148,8 +154,7 @@ def publish_project(pf: ProjectFolder, privacy: str | None = None, *, confirmed:
 def _publish_held(pf: ProjectFolder, assets: PublishAssets, meta: VideoMetadata, sha: str, seen_id: str | None,
                   chosen: bool, warnings: list[str], thumb_mime: str, connect: Connect, ledger: QuotaLedger | None,
                   queue: PublishQueue | None, options: PublishOptions) -> Job[PublishResult]:
-    """The upload proper, under the publish lock, from project.json as it is now (re-read: never two videos)."""
-    pf.reload()  # what a publisher that held the lock before this one recorded: its video, or its session
+    """The upload proper, under the publish lock, from project.json as re-read under it (never two videos)."""
     waived = check_caption_rule(pf, assets, chosen, sha)  # a choice recorded for other bytes does not count
     if waived and not waiver_covers(pf, assets, sha):
         record_waiver(pf, assets, sha, options.actor)

@@ -271,11 +271,13 @@ def file_sha256(path: Path, block: int = 4 << 20) -> str:
     return digest.hexdigest()
 
 
-def verify_recorded(pf: ProjectFolder, record: ExportRecord) -> Path:
+def verify_recorded(pf: ProjectFolder, record: ExportRecord, sha256: str | None = None) -> Path:
     """The record's video, checked to be the very file that was recorded (size, then SHA-256).
 
-    Raises NotFoundError when it is gone and MediaError when it changed. A record from an older IntroStudio has
-    nothing to compare with and passes on existence alone (the next export records its hash).
+    `sha256` is the file's hash when the caller has just computed it (publish hashes it anyway). Raises
+    NotFoundError when the file is gone and MediaError when it changed. A record from an older IntroStudio has no
+    hash to compare with: its file is then decoded end to end instead, and refused when damaged (such exports
+    were made before exports were checked, and a killed run could leave a corrupt one).
     """
     path = record_path(pf, record)
     if not path.is_file():
@@ -286,9 +288,44 @@ def verify_recorded(pf: ProjectFolder, record: ExportRecord) -> Path:
     if record.size is not None and size != record.size:
         raise MediaError(f"{path.name} changed after it was exported: it is {size:,} bytes, the export was "
                          f"{record.size:,} bytes.", hint)
-    if record.sha256 is not None and file_sha256(path) != record.sha256:
+    if record.sha256 is None:
+        _check_unhashed(path, record)
+    elif (sha256 or file_sha256(path)) != record.sha256:
         raise MediaError(f"{path.name} changed after it was exported: its content (SHA-256) is not what was "
                          "recorded.", hint)
+    return path
+
+
+def _check_unhashed(path: Path, record: ExportRecord) -> None:
+    """Decode an export recorded without a hash (an older IntroStudio's) end to end; MediaError when damaged."""
+    from introstudio.core.jobs import run_job
+    from introstudio.core.render.verify import decode_all, verify_video
+
+    what = "The export (made by an older IntroStudio, so checked now)"
+    if record.duration:
+        run_job(verify_video(path, record.duration, need_audio=False, what=what))
+        return
+    report = run_job(decode_all(path))
+    if report.errors or report.first("video") is None:
+        raise MediaError(f"{what} {path.name} is damaged ({report.errors} decode errors).",
+                         "Export the project again.")
+
+
+def sidecar_path(pf: ProjectFolder, record: ExportRecord, kind: str, check: bool = True) -> Path | None:
+    """The record's sidecar of `kind` ("srt", "thumbnail", "srt.es", ...) if it is still what the export wrote.
+
+    None when the record has none or it is gone; MediaError when it was changed after the export (unless `check`
+    is off: approvals compare it with what was approved and name the change themselves). A record without
+    hashes (older IntroStudio) is trusted on existence, as before.
+    """
+    path = stored_path(pf, record.sidecar(kind))
+    if path is None or not path.is_file():
+        return None
+    expected = record.sidecar_sha256.get(kind)
+    if check and expected is not None and file_sha256(path) != expected:
+        raise MediaError(f"{path.name} changed after it was exported with {Path(record.file).name}.",
+                         "Export the project again, so the captions and thumbnail that go with the video are the "
+                         "ones checked with it.")
     return path
 
 

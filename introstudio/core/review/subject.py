@@ -73,7 +73,7 @@ def current_subject(pf: ProjectFolder, visibility: str, kit: str | None = None) 
     from introstudio.core.publish.metadata import build_metadata, load_templates
     from introstudio.core.render.records import recorded_export, stored_path, verify_recorded
 
-    assets = find_assets(pf)
+    assets = find_assets(pf, check_sidecars=False)  # a changed caption file makes an approval stale, named below
     record = recorded_export(pf, assets.video)
     video = assets.video
     sha = sha256_of(video)

@@ -69,6 +69,8 @@ def test_changed_file_starts_over(yt, exported, config, tmp_path):
     with open(exported.video, "r+b") as fh:  # re-rendered: same size, other bytes
         fh.seek(100)
         fh.write(b"re-rendered")
+    exported.pf.project.exports[-1]["sha256"] = exported.sha256  # ... and recorded, as an export records it
+    exported.pf.save()
     (tmp_path / "quota.json").unlink()
     result, _, _, _ = run_publish(exported, config, tmp_path)
     assert yt.state.sessions_created == 2 and result.resumed_from == 0

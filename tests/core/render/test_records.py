@@ -122,10 +122,13 @@ def test_an_export_is_up_to_date_only_while_its_file_is_unchanged(pf):
         verify_recorded(pf, record)
 
 
-def test_a_record_without_hashes_is_never_up_to_date_but_can_still_be_published(pf):
+def test_a_record_without_hashes_is_never_up_to_date_and_is_decoded_before_use(pf, tmp_path):
     record = fake_export(pf)
     old = replace(record, size=None, sha256=None)
-    assert verify_recorded(pf, old) == export_path(pf, "preview")  # nothing to compare with: existence only
+    with pytest.raises(MediaError, match="cannot be read as a video"):  # no hash to compare: decoded, not a video
+        verify_recorded(pf, old)
+    make_clip(export_path(pf, "preview"), seconds=1.0, size=(160, 120))  # a real video, as an older version exported it
+    assert verify_recorded(pf, replace(old, duration=1.0)) == export_path(pf, "preview")
     record_export(pf, old)
     assert find_up_to_date(pf, "preview", inputs_hash(pf, "preview")) is None
 
