@@ -22,9 +22,7 @@ def widget_mnemonics(root: QWidget) -> list[tuple[str, str]]:
     for w in [root, *root.findChildren(QWidget)]:
         if not w.isVisibleTo(root.window()) and w is not root:
             continue
-        if isinstance(w, QAbstractButton):
-            text = w.text()
-        elif isinstance(w, QLabel) and w.buddy() is not None:
+        if isinstance(w, QAbstractButton) or isinstance(w, QLabel) and w.buddy() is not None:
             text = w.text()
         elif isinstance(w, QGroupBox):
             text = w.title()

@@ -8,7 +8,9 @@ Checked on every page:
 - the window fits on the screen, and nothing needs scrolling sideways (only up and down);
 - no button or label is squeezed below the size its text needs (clipped words);
 - every control can be brought into view (the page scrolls to it) and is reached by pressing Tab,
-  and Tab never gets stuck on one control (a keyboard trap).
+  and Tab never gets stuck on one control (a keyboard trap);
+- no Alt+letter is used twice (menus, footer, page), and every row of the step list, the selected one
+  included, is drawn at 4.5:1 contrast or more (measured from the pixels).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))  # mnemonics.py, pixels.py
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
@@ -114,6 +118,12 @@ def audit(app: QApplication, window, name: str, shots: Path) -> dict:
         app.processEvents()
         if w.visibleRegion().isEmpty():
             problems.append(f"{describe(w)} cannot be scrolled into view")
+    from mnemonics import clashes
+    from pixels import step_rows_contrast
+
+    problems += [f"Alt+{k.upper()} is used by {' and '.join(v)}" for k, v in clashes(window, page).items()]
+    problems += [f"step {row!r} is drawn at {ratio:.1f}:1 contrast (needs 4.5)"
+                 for row, ratio in step_rows_contrast(window.steps).items() if ratio < 4.5]
     page.scroll.verticalScrollBar().setValue(0)
     settle(app, 100)
     shot = shots / f"{name}.png"

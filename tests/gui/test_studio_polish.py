@@ -10,12 +10,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "output" / "screenshots"
@@ -24,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mnemonics import clashes, widget_mnemonics  # noqa: E402
+from pixels import step_rows_contrast, text_contrast  # noqa: E402
 
 
 @pytest.fixture
@@ -57,19 +55,6 @@ def exported(pf, preset: str):
     return run_job(render_project(pf, preset))
 
 
-def text_contrast(image: QImage, rect: QRect) -> float:
-    """Contrast of the text in `rect` against its background, from pixels: the most common colour is the
-    background, the pixel farthest from it in WCAG contrast is the text's own colour."""
-    from introstudio.gui.style import contrast
-
-    colours = Counter()
-    for y in range(max(0, rect.top()), min(image.height(), rect.bottom() + 1)):
-        for x in range(max(0, rect.left()), min(image.width(), rect.right() + 1)):
-            colours[image.pixel(x, y) & 0xFFFFFF] += 1
-    background = QColor(colours.most_common(1)[0][0])
-    return max(contrast(QColor(c), background) for c in colours)
-
-
 # --- the visual language -------------------------------------------------------------------------------------
 
 def test_every_palette_text_colour_reads_on_its_background():
@@ -86,7 +71,7 @@ def test_every_palette_text_colour_reads_on_its_background():
 
 
 def test_the_palette_holds_when_the_os_is_in_dark_mode(styled):
-    from PySide6.QtGui import QPalette
+    from PySide6.QtGui import QColor, QPalette
 
     from introstudio.gui.style import PALETTE, relative_luminance
 
@@ -140,13 +125,7 @@ def test_step_list_rows_and_placeholders_reach_4_5_to_1_on_screen(qtbot, styled,
     window.show()
     qtbot.waitExposed(window)
     steps = window.steps
-    image = steps.grab().toImage()
-    ratio = image.devicePixelRatio()
-    measured = {}
-    for row in range(steps.count()):
-        r = steps.visualItemRect(steps.item(row))
-        rect = QRect(int(r.x() * ratio), int(r.y() * ratio), int(r.width() * ratio), int(r.height() * ratio))
-        measured[steps.item(row).text().split("\n")[0]] = text_contrast(image, rect.adjusted(6, 2, -6, -2))
+    measured = step_rows_contrast(steps)
     assert steps.currentRow() == 5  # the selected row is measured too
     assert min(measured.values()) >= 4.5, measured
     field = QLineEdit()

@@ -23,7 +23,7 @@ from introstudio.core.script.reading import format_duration
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.widgets.dialogs import Ask
-from introstudio.gui.style import file_link, tone
+from introstudio.gui.style import file_link
 from introstudio.gui.widgets.player import Player
 from introstudio.gui.widgets.progress import ProgressPanel
 

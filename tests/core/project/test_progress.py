@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from introstudio.core.captions.cues import Cue
-from introstudio.core.project.model import CaptionTrack, Clinician, Script, Take, now_iso
+from introstudio.core.project.model import (
+    CaptionTrack,
+    Clinician,
+    Script,
+    Take,
+    now_iso,
+)
 from introstudio.core.project.progress import (
     DONE,
     STALE,
@@ -17,7 +23,12 @@ from introstudio.core.project.progress import (
     step_statuses,
 )
 from introstudio.core.project.store import create_project
-from introstudio.core.render.records import ExportRecord, file_sha256, inputs_hash, put_records
+from introstudio.core.render.records import (
+    ExportRecord,
+    file_sha256,
+    inputs_hash,
+    put_records,
+)
 
 
 @pytest.fixture
