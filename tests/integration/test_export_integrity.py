@@ -137,6 +137,20 @@ def test_render_next_to_a_users_files_leaves_them_alone(tmp_path, cli):
     assert (tmp_path / "intro.jpg").read_bytes() == b"edited by hand"
 
 
+def test_render_onto_someone_elses_video_is_refused(tmp_path, cli):
+    pf = make_project(tmp_path / "p")
+    wedding = tmp_path / "videos" / "wedding.mp4"
+    wedding.parent.mkdir()
+    wedding.write_bytes((tmp_path / "p" / "source.mp4").read_bytes())
+    before = sha(wedding)
+    refused = cli("render", pf.folder, "--preset", "preview", "-o", wedding)
+    assert refused.code == 2 and "not an export of this project" in refused.err
+    assert sha(wedding) == before and sorted(p.name for p in wedding.parent.iterdir()) == ["wedding.mp4"]
+    mine = tmp_path / "videos" / "intro.mp4"  # a video this project exported may be exported again
+    assert cli("render", pf.folder, "--preset", "preview", "-o", mine).code == 0
+    assert cli("render", pf.folder, "--preset", "preview", "-o", mine).code == 0
+
+
 def test_an_export_never_writes_onto_a_take_or_its_original(tmp_path, cli):
     pf = make_project(tmp_path)
     take = pf.resolve(pf.project.takes[0].file)

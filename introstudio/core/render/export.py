@@ -146,6 +146,7 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
     if take is None:
         raise UserError("This project has no footage yet.", "Import a take with `introstudio import DIR FILE`.")
     check_not_a_source(pf, out)
+    refuse_foreign_video(pf, out)
     from introstudio.core.diskcheck import ensure_writable
 
     ensure_writable(out.parent, need_bytes=_size_of(pf.resolve(take.file)))  # read-only or full: say so now
@@ -183,10 +184,11 @@ def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: 
             for kind in ("srt", "vtt", *_recorded_translations(pf, out)):
                 if kind not in staged:
                     remove_if_ours(pf, out, kind)
+            refuse_foreign_video(pf, out)  # again, as for the sidecars
             finals = sidecar_paths(out, kind_languages(list(staged)))
+            os.replace(partial, out)  # the video first: if a sidecar cannot follow, no new one sits by an old video
             for kind, path in staged.items():
                 os.replace(path, finals[kind])
-            os.replace(partial, out)
         finally:
             for path in staged_files(out):
                 if tag in path.name:
@@ -222,6 +224,18 @@ def _check_output(out: Path, pf: ProjectFolder) -> Path:
     if not out.parent.is_dir():
         raise NotFoundError(f"The folder {out.parent} does not exist.", "Create it first, or choose another folder.")
     return out
+
+
+def refuse_foreign_video(pf: ProjectFolder, out: Path) -> None:
+    """Refuse to replace a video at `out` that is not a recorded export of this project (someone else's file)."""
+    if not os.path.lexists(out):
+        return
+    try:
+        recorded_export(pf, out)
+    except NotFoundError:
+        raise InvalidInputError(f"{out} already exists and is not an export of this project; it was left as it is.",
+                                "Choose another file name, or move that file away first: IntroStudio only "
+                                "replaces videos it exported.") from None
 
 
 def _thumbnail(plan: RenderPlan, pf: ProjectFolder, target: Path, exe: str, work: Path) -> Job[Path]:
