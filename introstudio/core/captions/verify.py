@@ -18,7 +18,7 @@ alignment, run by faster-whisper on its 30-s window).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from introstudio.core.captions.align import Alignment, Departure, word_key
@@ -233,6 +233,7 @@ def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, ma
                 u.reason, u.forced = "", True
     windows = _windows(units, offset, aligner.duration)
     placed: dict[int, list[Word]] = {}  # id(unit) -> the script words put in its place
+    ends: dict[int, float] = {}  # id(heard word) -> its end from the alignment, where words after it went
     for lo, hi, a, b in windows:
         group = units[a:b]
         base = [t for u in group for t in u.texts(False)]
@@ -259,10 +260,16 @@ def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, ma
                 timed = r.words[first:first + len(u.script)]
                 placed[id(u)] = [Word(lo + t0, lo + t1, text, p, said, None)
                                  for text, (t0, t1, p) in zip(u.script, timed)]
+                k = group.index(u)
+                if not u.script and k and first and group[k - 1].heard and not group[k - 1].departure:
+                    # heard words dropped: the word before them may have been said over their time
+                    # (a web address heard whole, then its end again); the alignment says how long
+                    before = group[k - 1].heard[-1]
+                    ends[id(before)] = max(before.end, min(u.end, lo + r.words[first - 1][1]))
     words: list[Word] = []
     departures, corrected = [], []
     for u in units:
-        mine = placed.get(id(u)) if u.accepted else list(u.heard)
+        mine = placed.get(id(u)) if u.accepted else [replace(w, end=ends.get(id(w), w.end)) for w in u.heard]
         if u.accepted and mine:  # keep the script's words within the time the unit had
             mine = [Word(min(max(w.start, u.start if u.heard else w.start), u.end if u.heard else w.end),
                          w.end, w.text, w.probability, w.heard, w.departure) for w in mine]
