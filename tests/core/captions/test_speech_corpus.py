@@ -214,3 +214,11 @@ def test_the_command_says_plainly_when_speech_needed_rescue(dropout, tmp_path, c
     assert as_json["seconds"]["checks"] > 0
     plain = cli("captions", folder, "--json").json()  # the default: no prompt, nothing lost
     assert plain["uncaptioned_speech"] == []
+
+
+def test_the_bundled_sample_take_needs_no_review(tmp_path, cli):
+    """The sample project (espeak-ng reading its script, web address and phone number included)."""
+    assert cli("demo", "--no-gui", "--where", tmp_path / "sample").code == 0
+    result = cli("captions", tmp_path / "sample", "--json").json()
+    assert result["script_match"] == 1.0
+    assert result["departures"] == [] and result["uncaptioned_speech"] == []
