@@ -198,6 +198,18 @@ def export_path(pf: ProjectFolder, preset_name: str) -> Path:
     return pf.exports_dir / f"{stem}-{preset_name}.mp4"
 
 
+_CONTENT: dict[tuple[str, int, int], str] = {}
+
+
+def _content_sha256(path: Path) -> str:
+    """SHA-256 of a brand kit file (logo, font), remembered while its size and time stay the same."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _CONTENT:
+        _CONTENT[key] = file_sha256(path)
+    return _CONTENT[key]
+
+
 def _file_identity(path: Path) -> list[Any]:
     stat = path.stat()
     return [str(path), stat.st_size, stat.st_mtime_ns]
@@ -224,9 +236,9 @@ def render_inputs(pf: ProjectFolder, preset_name: str, burn_captions: bool | Non
         cards: Any = [dataclasses.asdict(spec) for spec in card_specs(project.clinician, kit)]
     except IntroStudioError as exc:  # the render will say so; the hash only needs to be stable
         brand, cards = {"error": exc.message}, None
-    for key, value in list(brand.items()):  # the logo and fonts by size and time, not only by name
+    for key, value in list(brand.items()):  # the logo and fonts by content: the same on every machine and install
         if isinstance(value, Path) and value.is_file():
-            brand[key] = _file_identity(value)
+            brand[key] = [value.name, _content_sha256(value)]
     return {
         "render_graph": RENDER_GRAPH_VERSION,
         # the take by its place in the project (a moved project stays up to date), size and modification time

@@ -145,3 +145,17 @@ def test_records_py_is_the_only_code_that_writes_project_exports():
     writers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                      if writes.search(p.read_text(encoding="utf-8")))
     assert writers == ["core/render/records.py"]
+
+
+def test_a_reinstall_does_not_make_exports_out_of_date(pf):
+    """Brand kit files count by content: a new install (new paths, new file times) changes nothing."""
+    from introstudio.core.paths import RESOURCES_DIR
+
+    logo = RESOURCES_DIR / "brandkit" / "default-logo.png"
+    before = inputs_hash(pf, "preview")
+    stat = logo.stat()
+    os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    try:
+        assert inputs_hash(pf, "preview") == before
+    finally:
+        os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
