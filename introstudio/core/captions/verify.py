@@ -34,7 +34,6 @@ FUNCTION_WORDS = frozenset(
     "a an the and or but as is are was were be been am at in on of to for from by with into onto than that "
     "this these those it its itis we wewill iwill iam you your i my our us he she they them his her their do does did "
     "has have had will would can could so if when then there here what who".split())
-CLIP_TARGET = 24.0  # seconds: cut clips at the first pause after this
 SECONDS_PER_WORD = 0.12  # less time than this per skipped word: they cannot have been said there
 WINDOW = 10.0  # seconds: near departures share a window up to this long (longer ones cost more per score)
 CONTEXT = 4  # caption words kept in a clip on each side of a departure
