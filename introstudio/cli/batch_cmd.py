@@ -66,9 +66,8 @@ def _roster_usage(parser: argparse.ArgumentParser) -> int:
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from introstudio.core.batch.create import RosterInvalid, import_roster
-    from introstudio.core.settings import load_settings
 
-    default_template = load_settings(args.paths.settings_file).default_template
+    default_template = args.ctx.settings.default_template
     job = import_roster(args.roster, args.into, template=args.template, skip_bad_rows=args.skip_bad_rows,
                         footage_dirs=args.footage, dry_run=args.dry_run, default_template=default_template)
     try:
@@ -111,27 +110,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from introstudio.core.batch.run import parse_steps, run_batch
-    from introstudio.core.batch.tasks import TaskOptions
     from introstudio.core.errors import InvalidInputError, UserError
     from introstudio.core.jobs import run_job
-    from introstudio.core.settings import load_settings
 
-    settings = load_settings(args.paths.settings_file)
     if args.workers is not None and args.workers < 1:
         raise InvalidInputError(f"--workers must be 1 or more, not {args.workers}.", "E.g. --workers 2.")
     if args.workers is not None and args.scheduler:
         raise InvalidInputError("--workers counts local worker processes; with --scheduler the Dask cluster's "
                                 "workers do the work.", "Give one of the two (start Dask workers with "
                                 "`dask worker ADDRESS --nworkers N --nthreads 1`).")
-    options = TaskOptions(caption_engine=settings.caption_engine, caption_model=settings.caption_model or None,
-                          force=args.force)
+    options = args.ctx.task_options(force=args.force)  # the engine, model and cache the CLI and app use
     publisher = None
     if "publish" in parse_steps(args.steps):
         if not args.yes:
             raise UserError("Nothing was run: the publish step uploads every rendered video to YouTube.",
                             "Add --yes to confirm (videos keep each project's privacy, normally private), "
                             "or leave publish out of --steps.")
-        publisher = _publisher(args, settings)
+        publisher = _publisher(args)
     goliver = None
     if "golive" in parse_steps(args.steps):
         if not args.yes:
@@ -185,22 +180,15 @@ def _goliver(args: argparse.Namespace) -> Any:
     return golive
 
 
-def _publisher(args: argparse.Namespace, settings: Any) -> Any:
-    """publish_project with this user's sign-in, quota ledger and queue bound: the environment is read here."""
-    import os
+def _publisher(args: argparse.Namespace) -> Any:
+    """publish_project with this user's sign-in, quota ledger and queue (the application context's) bound."""
+    from introstudio.core.publish.publish import PublishOptions, publish_project
 
-    from introstudio.core.publish.client import api_config_from
-    from introstudio.core.publish.publish import PublishOptions, connector, publish_project
-    from introstudio.core.publish.quota import PublishQueue, QuotaLedger
-
-    config = api_config_from(settings, os.environ)
-    folder = args.paths.config_dir / "youtube"
-    ledger = QuotaLedger(folder / "quota.json", config.daily_quota)
-    queue = PublishQueue(folder / "queue.json")
-    connect = connector(config, args.paths.config_dir / "youtube-token.json", ledger)
+    ledger, queue = args.ctx.quota_ledger(), args.ctx.publish_queue()
+    connect = args.ctx.connector(ledger)
 
     def publish(pf: Any) -> Any:
-        kit = pf.project.design.brand_kit or settings.brand_kit or None
+        kit = args.ctx.brand_kit(pf)
         options = PublishOptions(brand_kit=kit, allow_uncaptioned=args.no_captions, lock_wait=PUBLISH_WAIT,
                                  actor="introstudio batch" + (" --no-captions" if args.no_captions else ""))
         return publish_project(pf, None, confirmed=True, public_confirmed=args.confirm_public, connect=connect,

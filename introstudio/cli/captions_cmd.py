@@ -17,9 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     assert isinstance(p, FormsParser), "captions is registered on build_parser()'s sub-commands"
     p.add_argument("dir", type=Path, help="the project folder")
     p.add_argument("--take", type=int, metavar="N", help="which take (default: the chosen or newest one)")
-    p.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
-    p.add_argument("--model", metavar="PATH_OR_NAME", help="a local model folder/file or a cached model name "
-                                                             "(default: the bundled tiny.en)")
+    p.add_argument("--engine", default=None, choices=["faster-whisper", "openai-whisper"],
+                   help="speech recogniser (default: the caption_engine setting, else faster-whisper)")
+    p.add_argument("--model", metavar="PATH_OR_NAME", help="a local model folder/file or an installed model name "
+                                                             "(default: the caption_model setting, else the "
+                                                             "bundled tiny.en)")
     p.add_argument("--language", metavar="CODE", help="spoken language (default: the script's)")
     p.add_argument("--profile", default=None, metavar="NAME", help="caption profile: default, dcmp, bbc, "
                                                                    "clinical-ada")
@@ -61,14 +63,12 @@ def cmd_captions(args: argparse.Namespace) -> int:
     from introstudio.core.captions.pipeline import caption_take
     from introstudio.core.captions.verify import PLACED_VERDICT
     from introstudio.core.project import open_project
-    from introstudio.core.settings import load_settings
 
     pf = open_project(args.dir)
-    settings = load_settings(args.paths.settings_file)
-    profile = args.profile or pf.project.design.caption_profile or settings.caption_profile
-    result = drive(caption_take(pf, args.take, engine=args.engine, model=args.model or settings.caption_model or None,
-                                language=args.language, profile=profile, use_script=not args.no_script,
-                                cache_dir=args.paths.cache_dir, prompt=True if args.script_prompt else None),
+    choice = args.ctx.captions(args.engine, args.model)  # the same engine, model and cache as the app and batch
+    result = drive(caption_take(pf, args.take, engine=choice.engine, model=choice.model, language=args.language,
+                                profile=args.ctx.caption_profile(pf, args.profile), use_script=not args.no_script,
+                                cache_dir=choice.cache_dir, prompt=True if args.script_prompt else None),
                    show=not args.json)
     if args.output:
         write_captions(result.track.cues, args.output)

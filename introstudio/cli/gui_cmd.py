@@ -20,4 +20,4 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     from introstudio.gui.app import run_gui  # PySide6 is imported only here, never for --help
 
-    return run_gui(args.dir, args.page, args.screenshot, args.paths)
+    return run_gui(args.dir, args.page, args.screenshot, args.ctx)

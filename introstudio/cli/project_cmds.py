@@ -197,7 +197,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     from introstudio.gui.app import run_gui
 
-    return run_gui(pf.folder, None, None, args.paths)
+    return run_gui(pf.folder, None, None, args.ctx)
 
 
 def _has_display() -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -73,12 +72,8 @@ def _auth_usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _context(args: argparse.Namespace) -> tuple[Any, Path]:
-    """(ApiConfig, token file) for this run: the environment is read here, at the edge, once."""
-    from introstudio.core.publish.client import api_config_from
-    from introstudio.core.settings import load_settings
-
-    settings = load_settings(args.paths.settings_file)
-    return api_config_from(settings, os.environ), args.paths.config_dir / "youtube-token.json"
+    """(ApiConfig, token file) for this run, from the one application context."""
+    return args.ctx.api_config(), args.ctx.token_file
 
 
 def _ask(question: str) -> str:
@@ -98,11 +93,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from introstudio.core.publish.assets import find_assets
     from introstudio.core.publish.metadata import build_metadata, load_templates
     from introstudio.core.publish.safeguards import check_caption_rule
-    from introstudio.core.settings import load_settings
 
     pf = open_project(args.dir)
     pf.what = "introstudio publish"
-    kit = pf.project.design.brand_kit or load_settings(args.paths.settings_file).brand_kit or None
+    kit = args.ctx.brand_kit(pf)
     from introstudio.core.project.progress import export_to_publish
     from introstudio.core.render.records import record_path
 
@@ -132,20 +126,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, pf: Any, privacy: str, public_ok: bool, kit: str | None) -> Any:
-    from introstudio.core.publish.publish import PublishOptions, connector, publish_project
-    from introstudio.core.publish.quota import PublishQueue, QuotaLedger
+    from introstudio.core.publish.publish import PublishOptions, publish_project
 
-    config, token_file = _context(args)
-    folder = args.paths.config_dir / "youtube"
-    ledger = QuotaLedger(folder / "quota.json", config.daily_quota)
-    queue = PublishQueue(folder / "queue.json")
+    ledger, queue = args.ctx.quota_ledger(), args.ctx.publish_queue()
     options = PublishOptions(captions=not args.no_captions, thumbnail=not args.no_thumbnail,
                              video=str(args.video) if args.video else None, new_video=args.new_video,
                              contains_synthetic_media=args.synthetic_media or None, brand_kit=kit,
                              chunk_size=args.chunk_size, lock_wait=max(0.0, args.wait),
                              actor="introstudio publish" + (" --no-captions" if args.no_captions else ""))
     job = publish_project(pf, privacy, confirmed=True, public_confirmed=public_ok,
-                          connect=connector(config, token_file, ledger), ledger=ledger, queue=queue, options=options)
+                          connect=args.ctx.connector(ledger), ledger=ledger, queue=queue, options=options)
     return drive(job, show=not args.json)
 
 
@@ -194,9 +184,7 @@ def _report(result: Any, as_json: bool, waived: dict | None = None) -> None:
 def _publish_queued(args: argparse.Namespace) -> int:
     from introstudio.core.errors import UserError
     from introstudio.core.project import open_project
-    from introstudio.core.publish.quota import PublishQueue
-
-    queue = PublishQueue(args.paths.config_dir / "youtube" / "queue.json")
+    queue = args.ctx.publish_queue()
     due, waiting = queue.due(), [e for e in queue.entries() if e not in queue.due()]
     results, failed = [], 0
     for entry in due:
@@ -225,13 +213,13 @@ def _publish_queued(args: argparse.Namespace) -> int:
 def cmd_login(args: argparse.Namespace) -> int:
     from introstudio.core.publish.auth import load_client_secrets, scopes_for, sign_in
     from introstudio.core.publish.tokens import TokenStore
-    from introstudio.core.settings import load_settings, save_settings
+    from introstudio.core.settings import update_settings
 
     if args.client_secrets:
         client = load_client_secrets(args.client_secrets)  # check it before remembering it
-        settings = load_settings(args.paths.settings_file)
-        settings.youtube_client_secrets = str(args.client_secrets.expanduser().absolute())
-        save_settings(args.paths.settings_file, settings)
+        update_settings(args.paths.settings_file,
+                        youtube_client_secrets=str(args.client_secrets.expanduser().absolute()))
+        args.ctx = args.ctx.reload_settings()
     config, token_file = _context(args)
     client = load_client_secrets(config.client_secrets)
     store = TokenStore(client.client_id, token_file, allow_file=args.store_in_file)

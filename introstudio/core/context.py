@@ -1,6 +1,6 @@
 """The application context: this user's folders, settings and YouTube files, built once at the edge.
 
-The CLI builds one in `main()`, the app in `run_gui()`, and batch workers receive what they need from it in
+The CLI builds one in `main()` and hands it to the app (`run_gui`); batch workers receive what they need from it in
 `TaskOptions` (`task_options()`); nothing else constructs settings, cache folders, token stores, quota ledgers or
 publish queues, so the three cannot drift apart (the caption engine, the model cache, where the sign-in lives).
 The environment is read here and only here (`create`), never deep inside the core.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from introstudio.core.errors import InvalidInputError
-from introstudio.core.paths import AppPaths
+from introstudio.core.context import AppContext
 
 log = logging.getLogger("introstudio.gui")
 
@@ -19,8 +19,12 @@ SCREENSHOT_TIMEOUT = 30.0  # seconds to wait for background work (thumbnails, pr
 SCREENSHOT_SETTLE = 0.6  # seconds after showing before the window counts as laid out
 
 
-def run_gui(project_dir: Path | None, page: str | None, screenshot: Path | None, paths: AppPaths) -> int:
-    """Open the main window (on `project_dir`, at `page`); with `screenshot`, save a PNG of it and exit."""
+def run_gui(project_dir: Path | None, page: str | None, screenshot: Path | None, ctx: AppContext) -> int:
+    """Open the main window (on `project_dir`, at `page`); with `screenshot`, save a PNG of it and exit.
+
+    `ctx` is the application context the CLI built (folders, settings with the organisation's defaults); a
+    settings file that could not be read is shown once the window is up, with the defaults in use.
+    """
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -43,7 +47,9 @@ def run_gui(project_dir: Path | None, page: str | None, screenshot: Path | None,
     from introstudio.gui import style
 
     style.apply(app)  # the one visual language: palette, type, stylesheet (gui/style.py)
-    window, settings_error = _make_window(paths, remember=screenshot is None)
+    from introstudio.gui.main_window import MainWindow
+
+    window, settings_error = MainWindow(ctx.paths, ctx.settings, remember=screenshot is None), ctx.settings_error
     from introstudio.gui.operations import Operation
 
     app.aboutToQuit.connect(Operation.cancel_all)
@@ -67,19 +73,6 @@ def run_gui(project_dir: Path | None, page: str | None, screenshot: Path | None,
 
         show_error(window, settings_error)
     return int(app.exec())
-
-
-def _make_window(paths: AppPaths, remember: bool) -> tuple[Any, Exception | None]:
-    """The main window and the error from reading the settings, if any (shown once the window is up)."""
-    from introstudio.core.settings import Settings, load_settings
-    from introstudio.gui.main_window import MainWindow
-
-    error: Exception | None = None
-    try:
-        settings = load_settings(paths.settings_file)
-    except Exception as exc:  # a broken settings file must not keep the app from opening
-        settings, error = Settings(), exc
-    return MainWindow(paths, settings, remember=remember), error
 
 
 def _screenshot(app: Any, window: Any, out: Path) -> int:

@@ -251,7 +251,10 @@ class MainWindow(QMainWindow):
         """The batch window for `folder` (default: where the last roster's projects went)."""
         from introstudio.gui.widgets.batch_dialog import BatchDialog
 
-        dialog = BatchDialog(folder or self._roster_folder, self)
+        from introstudio.core.context import AppContext
+
+        # The same caption engine, model cache and log file as `introstudio batch` (the application context).
+        dialog = BatchDialog(folder or self._roster_folder, self, AppContext(self.paths, self.settings))
         dialog.show()
         return dialog
 

@@ -57,3 +57,25 @@ def test_the_cli_warns_about_broken_settings_and_still_runs(tmp_path: Path, caps
     assert main(["--home", str(home), "templates"]) == 0
     err = capsys.readouterr().err
     assert "warning:" in err and str(file) in err and "default settings" in err
+
+
+def test_the_captions_command_uses_the_settings_engine_and_model(tmp_path: Path, capsys) -> None:
+    """The drift issue 16 found: `introstudio captions` ignored the engine/model settings the app honours."""
+    from introstudio.cli import main
+    from introstudio.core.media.testmedia import make_clip
+
+    home = _home_with(tmp_path, caption_engine="openai-whisper", caption_model="no-such-model")
+    proj = tmp_path / "p"
+    assert main(["--home", str(home), "new", str(proj), "--name", "Ana Kim", "--script-file",
+                 str(_script(tmp_path))]) == 0
+    assert main(["--home", str(home), "import", str(proj), str(make_clip(tmp_path / "t.mp4", seconds=1.0))]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "captions", str(proj)]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-model" in err and "openai-whisper model name" in err  # the settings' engine and model
+
+
+def _script(tmp_path: Path) -> Path:
+    script = tmp_path / "script.txt"
+    script.write_text("Hello, I am Ana Kim.\n", encoding="utf-8")
+    return script

@@ -53,17 +53,14 @@ def export_has_captions(pf: ProjectFolder, video: Any = None) -> bool:
 def publish_job(pf: ProjectFolder, paths: AppPaths, settings: Settings, public_confirmed: bool,
                 without_captions: bool = False, video: str | None = None) -> Job[Any]:
     """The core publish job with the same sign-in, quota ledger and queue as `introstudio publish`."""
-    from introstudio.core.publish.client import api_config_from
-    from introstudio.core.publish.publish import PublishOptions, connector, publish_project
-    from introstudio.core.publish.quota import PublishQueue, QuotaLedger
+    from introstudio.core.context import AppContext
+    from introstudio.core.publish.publish import PublishOptions, publish_project
 
-    config = api_config_from(settings, os.environ)  # the GUI is an edge: the environment is read here
-    folder = paths.config_dir / "youtube"
-    ledger = QuotaLedger(folder / "quota.json", config.daily_quota)
-    kit = pf.project.design.brand_kit or settings.brand_kit or None
+    ctx = AppContext(paths, settings, dict(os.environ))  # the GUI is an edge: the environment is read here
+    ledger = ctx.quota_ledger()
+    kit = ctx.brand_kit(pf)
     return publish_project(pf, None, confirmed=True, public_confirmed=public_confirmed,
-                           connect=connector(config, paths.config_dir / "youtube-token.json", ledger),
-                           ledger=ledger, queue=PublishQueue(folder / "queue.json"),
+                           connect=ctx.connector(ledger), ledger=ledger, queue=ctx.publish_queue(),
                            options=PublishOptions(brand_kit=kit, allow_uncaptioned=without_captions, video=video,
                                                   actor="the IntroStudio app", lock_wait=APP_LOCK_WAIT))
 

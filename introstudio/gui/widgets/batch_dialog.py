@@ -8,7 +8,7 @@ so running it again after a cancel or a failure finishes the rest.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +29,9 @@ from introstudio.gui.operations import Operation
 from introstudio.gui.widgets.dialogs import Ask
 from introstudio.gui.widgets.progress import ProgressPanel
 
+if TYPE_CHECKING:
+    from introstudio.core.context import AppContext
+
 STEPS = (("captions", "Make captions (offline Whisper, matched to each script)"),
          ("render", "Export the videos (title card, name strap, captions, loudness)"))
 
@@ -36,8 +39,10 @@ STEPS = (("captions", "Make captions (offline Whisper, matched to each script)")
 class BatchDialog(QDialog):
     """Folder, steps, preset, workers; Start runs the batch, each finished clinician is listed."""
 
-    def __init__(self, folder: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, folder: Path | None = None, parent: QWidget | None = None,
+                 ctx: AppContext | None = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         from introstudio.core.batch.scheduler import default_workers
         from introstudio.core.render.presets import preset_names
 
@@ -127,7 +132,11 @@ class BatchDialog(QDialog):
         self.results.clear()
         self.summary.setText("")
         self.report_button.setEnabled(False)
-        self.operation = (Operation(self, lambda: run_batch(folder, steps, preset=preset, workers=workers),
+        ctx = self.ctx
+        options = ctx.task_options() if ctx else None
+        log_file = ctx.paths.log_file if ctx else None
+        self.operation = (Operation(self, lambda: run_batch(folder, steps, preset=preset, workers=workers,
+                                                            options=options, log_file=log_file),
                                     f"Producing {folder.name}", min_interval=0.0)
                           .on_success(self._finished)
                           .on_finished(self._update)
