@@ -13,6 +13,7 @@ Each figure is a fresh process with a fresh --home (nothing cached by IntroStudi
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import subprocess
@@ -22,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HANG_SECONDS = 120  # a run that takes longer is counted as hung (seen: the app's close stuck in Qt's FFmpeg plugin)
+HUNG: list[str] = []
 
 
 def drop_caches() -> None:
@@ -34,7 +37,11 @@ def timed(command: list[str], env: dict[str, str], cold: bool) -> float:
     if cold:
         drop_caches()
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=HANG_SECONDS)
+    except subprocess.TimeoutExpired:
+        HUNG.append(" ".join(command))
+        return math.nan  # reported, not counted in the median
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
@@ -54,7 +61,8 @@ def measure(exe: list[str], runs: int, cold: bool, work: Path) -> dict[str, floa
                                         "--screenshot", str(work / f"shot{n}.png")], env, cold))
         figures["first sample"].append(timed([*exe, "--home", home, "demo", "--where", str(work / f"s{n}"),
                                               "--no-gui"], env, cold))
-    return {name: statistics.median(values) for name, values in figures.items()}
+    return {name: statistics.median([v for v in values if not math.isnan(v)] or [math.nan])
+            for name, values in figures.items()}
 
 
 def main() -> int:
@@ -75,7 +83,9 @@ def main() -> int:
     print(f"{'':16}{'bundle':>10}{'developer install':>20}")
     for name in dev:
         print(f"{name:16}{bundle[name]:>9.2f}s{dev[name]:>19.2f}s")
-    return 0
+    for command in HUNG:
+        print(f"hung (killed after {HANG_SECONDS} s): {command}")
+    return 1 if HUNG else 0
 
 
 if __name__ == "__main__":

@@ -231,3 +231,13 @@ def test_kill_9_mid_export_leaves_no_ffmpeg_running(bundle: Path, bare: dict[str
         if cli.poll() is None:
             cli.kill()
             cli.communicate()
+
+
+def test_menu_entry_points_at_the_unpacked_folder(bundle: Path, bare: dict[str, str], tmp_path: Path) -> None:
+    env = {**bare, "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(tmp_path / "data")}  # a shell script: coreutils
+    command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), str(bundle / "install-desktop-entry.sh")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    entry = (tmp_path / "data" / "applications" / "introstudio.desktop").read_text()
+    assert f'Exec="{bundle}/IntroStudio" gui %f' in entry and "Icon=introstudio" in entry
+    assert (tmp_path / "data" / "icons" / "hicolor" / "256x256" / "apps" / "introstudio.png").is_file()
