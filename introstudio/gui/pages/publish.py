@@ -14,6 +14,7 @@ from introstudio.core.jobs import Job
 from introstudio.core.paths import AppPaths
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.settings import Settings
+from introstudio.gui.external_changes import worker_folder
 from introstudio.gui.operations import Operation
 from introstudio.gui.pages.base import Page
 from introstudio.gui.style import linked, tone
@@ -229,6 +230,7 @@ class PublishPage(Page):
             return None
         from introstudio.gui import errors
 
+        self.flush()  # the upload reads the project from disk: what was typed must be there first
         video = self.chosen_video()
         try:
             assets, meta = upload_preview(self.pf, self.settings, video)
@@ -248,12 +250,16 @@ class PublishPage(Page):
         if not public_ok:
             return None
         pf, paths, settings = self.pf, self.paths, self.settings
+        folder = pf.folder
         self.upload_button.setEnabled(False)
         self.form.setEnabled(False)
-        self.operation = (Operation(self, lambda: publish_job(pf, paths, settings, public_ok, without, video),
+        # The upload saves its state on its own ProjectFolder (under the project lock, merged); the window's
+        # project is only touched here on the UI thread, when the result comes in (pf.reload()).
+        self.operation = (Operation(self, lambda: publish_job(worker_folder(folder, "uploading to YouTube"), paths,
+                                                              settings, public_ok, without, video),
                                     "Uploading to YouTube")
                           .on_success(self._published)
-                          .on_finished(lambda: self.refresh(pf))
+                          .on_finished(lambda: (pf.reload(), self.refresh(pf)))
                           .with_progress(self.panel)
                           .run())
         return self.operation
