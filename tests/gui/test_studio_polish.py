@@ -144,6 +144,15 @@ def test_step_list_rows_and_placeholders_reach_4_5_to_1_on_screen(qtbot, styled,
 
 # --- step states -----------------------------------------------------------------------------------------------
 
+def test_a_step_says_why_it_is_to_do_or_out_of_date():
+    from introstudio.gui.widgets.steps import StepState
+
+    assert StepState(False, True, "", reason="needs name and specialty").describe() == "Next · needs name and specialty"
+    assert StepState(True, False, "3 captions").describe() == "Done · 3 captions"
+    stale = StepState(False, True, "1 export", stale=True, reason="the profile changed")
+    assert (stale.word, stale.describe()) == ("Out of date", "Out of date · the profile changed")
+
+
 def test_steps_are_hidden_with_no_project_and_keep_nothing_after_close(qtbot, captioned_project, app_paths):
     window = make_window(qtbot, app_paths)
     window.show()

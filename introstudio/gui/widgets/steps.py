@@ -27,7 +27,7 @@ class StepState:
         return "Done" if self.done else "Out of date" if self.stale else "Next" if self.is_next else "To do"
 
     def describe(self) -> str:
-        detail = self.reason if self.stale and self.reason else self.note
+        detail = self.reason if not self.done and self.reason else self.note  # why it is to do or out of date
         return f"{self.word} · {detail}" if detail else self.word
 
 
