@@ -218,26 +218,9 @@ _PART = re.compile(r"\.importing-(?:(?P<pid>\d+)-)?[0-9a-f]{32}\.part")
 
 def sweep_import_leftovers(folder: str | os.PathLike[str]) -> list[Path]:
     """Remove the `.importing-*.part` copies that killed imports left in `folder`; returns them."""
-    from introstudio.core.project.atomic import is_leftover
+    from introstudio.core.leftovers import sweep
 
-    removed: list[Path] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _PART.fullmatch(entry.name)
-        if match is None or not entry.is_file(follow_symlinks=False):
-            continue
-        path = Path(entry.path)
-        if is_leftover(path, int(match["pid"]) if match["pid"] else None):
-            try:
-                path.unlink()
-            except OSError:
-                continue
-            log.info("removed %s, left by an import that was killed", path)
-            removed.append(path)
-    return removed
+    return sweep(folder, _PART, "an import")
 
 
 def _copy_error(exc: OSError, name: str, folder: Path) -> UserError:

@@ -6,16 +6,12 @@ run are recognised and removed by `sweep_stale_temps` at the next start of the s
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
-STALE_AFTER = 3600.0  # seconds untouched after which any temp file is a leftover (another computer's too)
-DEAD_GRACE = 60.0  # a temp file of a process gone from this computer is a leftover once this old
 _TEMP = re.compile(r"\.(?P<target>.+?)\.(?:(?P<pid>\d+)-)?[a-z0-9_]{8}\.tmp")
 
 
@@ -89,37 +85,8 @@ def _prefix(name: str) -> str:
     return f".{name}.{os.getpid()}-"
 
 
-def is_leftover(path: Path, pid: int | None, now: float | None = None) -> bool:
-    """Whether a temp file is a dead run's: its process is gone (and it sat a minute), or untouched an hour.
-
-    The minute guards a file another computer is writing into a shared folder (its PID means nothing here);
-    the hour catches files without a PID and PIDs reused by an unrelated process.
-    """
-    from introstudio.core.processes import pid_alive
-
-    try:
-        age = (time.time() if now is None else now) - path.stat().st_mtime
-    except OSError:
-        return False
-    if age > STALE_AFTER:
-        return True
-    return pid is not None and pid != os.getpid() and age > DEAD_GRACE and not pid_alive(pid)
-
-
 def sweep_stale_temps(folder: str | os.PathLike[str]) -> list[Path]:
     """Remove the temp saves (`.NAME.PID-xxxxxxxx.tmp`) that killed runs left in `folder`; returns them."""
-    removed: list[Path] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _TEMP.fullmatch(entry.name)
-        if match is None or not entry.is_file(follow_symlinks=False):
-            continue
-        path = Path(entry.path)
-        if is_leftover(path, int(match["pid"]) if match["pid"] else None):
-            with contextlib.suppress(OSError):
-                path.unlink()
-                removed.append(path)
-    return removed
+    from introstudio.core.leftovers import sweep
+
+    return sweep(folder, _TEMP, "a save")

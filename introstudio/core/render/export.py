@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -23,7 +24,6 @@ from introstudio.core.errors import (
     UserError,
 )
 from introstudio.core.jobs import Job, Progress, scaled
-from introstudio.core.processes import pid_alive
 from introstudio.core.project.model import now_iso
 from introstudio.core.project.store import ProjectFolder
 from introstudio.core.render.graph import (
@@ -95,36 +95,22 @@ class ExportResult:
 
 
 WORK_PREFIX = "introstudio-render-"
-STALE_WORK_AGE = 24 * 3600  # seconds: a work folder without an owner is left this long, then removed
+_WORK = re.compile(re.escape(WORK_PREFIX) + r"(?:(?P<pid>\d+)-)?[\w-]+")
+STALE_WORK_AGE = 24 * 3600  # seconds: a work folder is a leftover after this, whatever its name says
 
 
 def new_work_dir(root: Path | None = None) -> Path:
-    """A fresh folder for one export's graphics, marked with this process id; leftovers of killed runs go."""
+    """A fresh folder for one export's graphics, named with this process id; leftovers of killed runs go."""
     sweep_work_dirs(root)
-    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=root))
-    (work / "owner.pid").write_text(str(os.getpid()), encoding="ascii")
-    return work
+    return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=root))
 
 
 def sweep_work_dirs(root: Path | None = None) -> list[Path]:
     """Remove the work folders of exports whose process is gone (killed, crashed); returns them."""
-    removed = []
-    for folder in Path(root or tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
-        try:
-            pid: int | None = int((folder / "owner.pid").read_text(encoding="ascii"))
-        except (OSError, ValueError):  # no owner written (killed at once, or an older version)
-            pid = None
-        try:
-            if pid is not None and os.name != "nt":
-                stale = pid != os.getpid() and not pid_alive(pid)
-            else:  # no owner to ask: by age
-                stale = time.time() - folder.stat().st_mtime > STALE_WORK_AGE
-        except OSError:
-            continue
-        if stale and folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
+    from introstudio.core.leftovers import sweep
+
+    # In this computer's own temp folder a process id is this computer's: a dead one's folder goes at once.
+    return sweep(root or tempfile.gettempdir(), _WORK, "an export", stale_after=STALE_WORK_AGE, dead_grace=0.0)
 
 
 def render_project(pf: ProjectFolder, preset_name: str | None = None, out_path: str | os.PathLike[str] | None = None,

@@ -14,7 +14,8 @@ import pytest
 
 from introstudio.core.media.importing import sweep_import_leftovers
 from introstudio.core.media.testmedia import make_clip
-from introstudio.core.project.atomic import DEAD_GRACE, STALE_AFTER, sweep_stale_temps
+from introstudio.core.leftovers import DEAD_GRACE, STALE_AFTER
+from introstudio.core.project.atomic import sweep_stale_temps
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 

@@ -21,14 +21,12 @@ def dead_pid() -> int:
 
 @pytest.mark.skipif(os.name == "nt", reason="process checks by signal 0 are POSIX")
 def test_a_killed_exports_work_folder_is_removed_by_the_next_export(tmp_path):
-    killed = tmp_path / f"{WORK_PREFIX}killed"
+    killed = tmp_path / f"{WORK_PREFIX}{dead_pid()}-abc123"
     killed.mkdir()
-    (killed / "owner.pid").write_text(str(dead_pid()), encoding="ascii")
     (killed / "title.png").write_bytes(b"x" * 1000)
-    running = tmp_path / f"{WORK_PREFIX}running"
+    running = tmp_path / f"{WORK_PREFIX}{os.getppid()}-def456"  # a live process, not this one
     running.mkdir()
-    (running / "owner.pid").write_text(str(os.getppid()), encoding="ascii")  # a live process, not this one
-    fresh_unmarked = tmp_path / f"{WORK_PREFIX}unmarked"
+    fresh_unmarked = tmp_path / f"{WORK_PREFIX}unmarked"  # an older version's: by age only
     fresh_unmarked.mkdir()
     old_unmarked = tmp_path / f"{WORK_PREFIX}old"
     old_unmarked.mkdir()
@@ -38,7 +36,7 @@ def test_a_killed_exports_work_folder_is_removed_by_the_next_export(tmp_path):
     other.mkdir()
 
     work = new_work_dir(tmp_path)
-    assert work.name.startswith(WORK_PREFIX) and (work / "owner.pid").read_text() == str(os.getpid())
+    assert work.name.startswith(f"{WORK_PREFIX}{os.getpid()}-")
     assert not killed.exists() and not old_unmarked.exists()
     assert running.exists() and fresh_unmarked.exists() and other.exists() and work.exists()
     assert sweep_work_dirs(tmp_path) == []  # its own folder is never swept
