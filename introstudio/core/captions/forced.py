@@ -15,6 +15,7 @@ from typing import Any
 
 SAMPLE_RATE = 16_000
 MAX_CLIP = 30.0  # the encoder's window, seconds
+MAX_TOKENS = 448  # the decoder's positions: prompt, task tokens and text together
 _TOKENS_PER_SECOND = 50  # encoder frames per second
 
 
@@ -87,8 +88,15 @@ class ForcedAligner:
             if not flat:
                 out.append(AlignedText(0.0, ()))
                 continue
-            result = self.model.model.align(encoded, start_sequence, [flat], frames,
-                                            median_filter_width=7)[0]
+            start = start_sequence
+            if len(start) + len(flat) >= MAX_TOKENS:  # the decoder holds 448 positions: the prompt goes first
+                start = list(self.tokenizer.sot_sequence)
+            if len(start) + len(flat) >= MAX_TOKENS:  # more words than a clip can hold: not scored, spread out
+                step = (t1 - t0) / len(words)
+                out.append(AlignedText(float("-inf"), tuple((k * step, (k + 1) * step, 0.0)
+                                                            for k in range(len(words)))))
+                continue
+            result = self.model.model.align(encoded, start, [flat], frames, median_filter_width=7)[0]
             self.aligns += 1
             probs = np.asarray(result.text_token_probs, dtype=np.float64)
             logp = np.log(np.maximum(probs, 1e-12))

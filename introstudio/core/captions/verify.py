@@ -17,6 +17,7 @@ alignment, run by faster-whisper on its 30-s window).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -37,13 +38,16 @@ FUNCTION_WORDS = frozenset(
 SECONDS_PER_WORD = 0.12  # less time than this per skipped word: they cannot have been said there
 WINDOW = 10.0  # seconds: near departures share a window up to this long (longer ones cost more per score)
 CONTEXT = 4  # caption words kept in a clip on each side of a departure
+CONTEXT_SECONDS = 5.0  # ... if they are this near it
 DROP_VOICE = 0.5  # seconds: heard words over more voice than this are never dropped for the script
 NO_TIME = "no time to say the script's words here"
 PLACED_VERDICT = "placed where nothing was recognised"
 TAKES_TIME = "the heard words take up time in the audio"
+TOO_LONG = "too many words to score on one clip"
 # nats: heard words that make the text this much less likely than without them are not in the audio (the
 # recogniser repeated ".org -open." after a web address: +30); an ad-lib costs its removal about nothing.
 HALLUCINATION = 10.0
+LONG_SKIP = 25.0  # seconds: a skip due over longer than this is placed in pieces, one clip each
 PAD = 0.3  # seconds of audio kept before the first and after the last word of a clip
 
 
@@ -103,11 +107,32 @@ def _units(alignment: Alignment, duration: float, offset: float) -> list[_Unit]:
     return [part for u in units for part in _split(u)]
 
 
+def _pieces(u: _Unit) -> list[_Unit]:
+    """A skip due over more than `LONG_SKIP` s (nothing heard for a long time) in pieces that fit a clip,
+    the time shared out by the words' length."""
+    n = math.ceil((u.end - u.start) / LONG_SKIP)
+    total = sum(len(t) for t in u.script)
+    out, k, t = [], 0, u.start
+    for piece in range(n):
+        j = k + max(1, round((len(u.script) - k) / (n - piece)))
+        words = u.script[k:j]
+        if not words:
+            break
+        t1 = u.end if j >= len(u.script) else t + (u.end - u.start) * sum(len(x) for x in words) / total
+        d = u.departure
+        part = Departure(d.kind, " ".join(words), "", t, t, d.at, 0)
+        out.append(_Unit([], t, t1, part, list(words)))
+        k, t = j, t1
+    return out
+
+
 def _split(u: _Unit) -> list[_Unit]:
     """A change heard as many more words than the script has ("more for it. On weekends I coach ...") is
     a misheard script word next to added words: split it where the heard part is about the script's length,
     on the side that sounds more like the script, so each part is judged on its own."""
     d = u.departure
+    if d is not None and not u.heard and u.end - u.start > LONG_SKIP and len(u.script) > 1:
+        return _pieces(u)
     if d is None or d.kind != "changed" or len(u.heard) <= len(u.script) + 2:
         return [u]
     script_key = "".join(word_key(t) for t in u.script)
@@ -142,7 +167,11 @@ def _windows(units: list[_Unit], offset: float, duration: float) -> list[tuple[f
     for k, u in enumerate(units):
         if u.departure is None or u.reason == NO_TIME:
             continue
-        a, b = max(0, k - CONTEXT), min(len(units), k + CONTEXT + 1)
+        a, b = k, k + 1  # context: up to CONTEXT units each side, within CONTEXT_SECONDS of the departure
+        while a > max(0, k - CONTEXT) and u.start - units[a - 1].start <= CONTEXT_SECONDS:
+            a -= 1
+        while b < min(len(units), k + CONTEXT + 1) and units[b].end - u.end <= CONTEXT_SECONDS:
+            b += 1
         if spans and a < spans[-1][1]:
             if units[b - 1].end - units[spans[-1][0]].start <= WINDOW:
                 spans[-1][1] = b
@@ -226,6 +255,10 @@ def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, ma
     """
     units = _units(alignment, aligner.duration, offset)
     for u in units:
+        if u.departure is not None and not u.heard and voiced:  # skipped words go where the voice is
+            inside = [(a + offset, b + offset) for a, b in voiced if a + offset < u.end and b + offset > u.start]
+            if inside:
+                u.start, u.end = max(u.start, inside[0][0]), min(u.end, inside[-1][1])
         if u.departure is not None:
             u.reason = _implausible(u, voiced, offset)
             if not u.heard and any(min(u.end, b) - max(u.start, a) >= min(1.0, 0.5 * (b - a)) for a, b in unheard):
@@ -244,6 +277,14 @@ def verify(alignment: Alignment, aligner: ForcedAligner, offset: float = 0.0, ma
         results = aligner.align(lo - offset, hi - offset, variants, prompt)
         heard_score = results[0].score
         for u, r in zip(scored, results[1:]):
+            if not math.isfinite(heard_score) or not math.isfinite(r.score):  # too many words for one clip
+                u.reason = u.reason or TOO_LONG
+                if u.forced:
+                    u.accepted, u.reason = True, PLACED_VERDICT
+                    first = sum(len(v.texts(False)) for v in group[:group.index(u)])
+                    placed[id(u)] = [Word(lo + t0, lo + t1, text, p, "", None) for text, (t0, t1, p)
+                                     in zip(u.script, r.words[first:first + len(u.script)])]
+                continue
             u.scores = (round(r.score, 2), round(heard_score, 2))
             if u.reason == TAKES_TIME and r.score >= heard_score + HALLUCINATION:
                 u.reason = ""  # the audio holds no such words (text it does not hold costs score): drop them

@@ -110,3 +110,31 @@ def test_script_words_due_where_nothing_was_heard_are_placed_by_alignment_and_fl
     assert sum(w.text.strip(".,").lower() in said for w in placed) >= 0.7 * len(said)
     assert [w.start for w in words] == sorted(w.start for w in words)
     assert any(d["verdict"] == "placed where nothing was recognised" for d in result.corrected)
+
+
+@pytest.mark.slow
+def test_a_take_nobody_heard_gets_the_whole_script_placed_over_its_speech(intro_speech):
+    """The extreme case: no word recognised at all (even again); long skips are placed in clip-sized pieces."""
+    from introstudio.core.captions.align import align_to_script, script_prompt
+    from introstudio.core.captions.engines.faster import load_audio, load_model
+    from introstudio.core.captions.forced import ForcedAligner
+    from introstudio.core.captions.models import bundled_model_path
+    from introstudio.core.captions.rescue import voiced_stretches
+    from introstudio.core.captions.verify import PLACED_VERDICT, verify
+
+    audio = load_audio(intro_speech.video)
+    model = load_model(bundled_model_path())
+    everywhere = [(0.0, len(audio) / 16000)]
+    script = intro_speech.script_text
+    result = verify(align_to_script([], script), ForcedAligner(model, audio, prompt=script_prompt(script)),
+                    voiced=voiced_stretches(audio), unheard=everywhere)
+    assert [w.text for w in result.words] == script.split()
+    assert result.departures == () and {d["verdict"] for d in result.corrected} == {PLACED_VERDICT}
+    assert abs(result.words[0].start - intro_speech.onset) < 1.5
+    assert abs(result.words[-1].end - intro_speech.end) < 2.0
+    # more words than one clip can hold: spread over it, never a crash or a non-number in the project
+    long_script = " ".join([script] * 4)
+    result = verify(align_to_script([], long_script), ForcedAligner(model, audio), voiced=voiced_stretches(audio),
+                    unheard=everywhere)
+    assert len(result.words) == len(long_script.split())
+    assert all("script_score" not in d or d["script_score"] > float("-inf") for d in result.corrected)
