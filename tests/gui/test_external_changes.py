@@ -76,6 +76,18 @@ def window(qtbot, project, app_paths):
     return open_window(qtbot, project, app_paths)
 
 
+def settle_players(qtbot, page) -> None:
+    """Wait until the page's video players have loaded their file (hiding one mid-load can hang Qt's decoder)."""
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    from introstudio.gui.widgets.player import Player
+
+    ready = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia)
+    for player in page.findChildren(Player):
+        if not player.media.source().isEmpty():
+            qtbot.waitUntil(lambda p=player: p.media.mediaStatus() in ready, timeout=10000)
+
+
 def type_into(qtbot, window, field: str, text: str) -> None:
     editor = window.pages["clinician"].fields[field]
     editor.setFocus()
@@ -92,6 +104,7 @@ def test_takes_and_captions_saved_by_other_processes_appear_and_a_later_edit_kee
     qtbot.waitUntil(lambda: takes.count() == 2, timeout=5000)  # no restart, no click
     assert [t.id for t in window.pf.project.takes] == [1, 2]
     assert "another IntroStudio (takes)" in window.statusBar().currentMessage()
+    settle_players(qtbot, window.pages["takes"])
 
     window.show_page("captions")
     srt = tmp_path / "take2.srt"
@@ -100,6 +113,7 @@ def test_takes_and_captions_saved_by_other_processes_appear_and_a_later_edit_kee
     table = window.pages["captions"].table
     qtbot.waitUntil(lambda: [c.lines for c in table.cues] == [("Hello from the batch.",)], timeout=5000)
     assert "another IntroStudio (captions)" in window.statusBar().currentMessage()
+    settle_players(qtbot, window.pages["captions"])
 
     window.show_page("clinician")
     reloads = len(window.reloads)
@@ -179,10 +193,10 @@ def test_a_busy_lock_is_shown_once_and_the_edit_is_saved_when_it_frees(
 
 def test_an_import_in_the_app_is_its_own_change_and_keeps_what_was_typed_meanwhile(
         qtbot, window, project, short_clip, wait_op, shown_errors):
-    window.show_page("takes")
-    op = window.pages["takes"].import_button.import_files([short_clip])
+    button = window.pages["takes"].import_button  # the Takes page's button, its page not shown
+    button.set_project(window.pf)
+    op = button.import_files([short_clip])
     assert op.writes == project.folder
-    window.show_page("clinician")
     type_into(qtbot, window, "department", "Heart Center")  # the UI thread saves while the worker imports
     wait_op(op)
     window.pages["clinician"].flush()
