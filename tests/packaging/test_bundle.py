@@ -14,7 +14,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,12 +29,20 @@ pytestmark = [pytest.mark.slow,
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
+def work() -> Iterator[Path]:
+    """This module's own temporary folder: pytest's basetemp may be pruned by another pytest session while the
+    bundle (built once, used for minutes) is still running from it."""
+    with tempfile.TemporaryDirectory(prefix="introstudio-bundle-test-") as folder:
+        yield Path(folder)
+
+
+@pytest.fixture(scope="module")
+def bundle(work: Path) -> Path:
     """Build the bundle once for this module (about 2 minutes here): the unpacked IntroStudio-*-linux-* folder.
     INTROSTUDIO_TEST_BUNDLE=FOLDER tests one built already (by `scripts/package`) instead."""
     if os.environ.get("INTROSTUDIO_TEST_BUNDLE"):
         return Path(os.environ["INTROSTUDIO_TEST_BUNDLE"])
-    out = tmp_path_factory.mktemp("package")
+    out = work / "package"
     build = subprocess.run(["bash", str(REPO / "scripts" / "package"), "--out", str(out), "--no-archive"],
                            cwd=REPO, capture_output=True, text=True, timeout=1200)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
@@ -41,11 +51,11 @@ def bundle(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def bare(tmp_path_factory) -> dict[str, str]:
+def bare(work: Path) -> dict[str, str]:
     """An environment with no Python: PATH is a folder with the launcher's three tools, HOME is empty."""
-    root = tmp_path_factory.mktemp("bare")
+    root = work / "bare"
     tools = root / "bin"
-    tools.mkdir()
+    tools.mkdir(parents=True)
     for tool in LAUNCHER_TOOLS:
         (tools / tool).symlink_to(shutil.which(tool))
     assert shutil.which("python3", path=str(tools)) is None and shutil.which("python", path=str(tools)) is None
@@ -67,9 +77,9 @@ def launch(bundle: Path, bare: dict[str, str], *args: str, xvfb: bool = False,
 
 
 @pytest.fixture(scope="module")
-def sample(bundle: Path, bare: dict[str, str], tmp_path_factory) -> Path:
+def sample(bundle: Path, bare: dict[str, str], work: Path) -> Path:
     """The sample project, made by the bundle's `demo`."""
-    where = tmp_path_factory.mktemp("sample") / "Sample project"
+    where = work / "sample" / "Sample project"
     made = launch(bundle, bare, "demo", "--where", str(where), "--no-gui", "--json")
     assert made.returncode == 0, made.stderr
     assert json.loads(made.stdout)["project"] == str(where)
@@ -203,8 +213,8 @@ def _wait_for(condition, timeout: float) -> bool:
 
 @pytest.mark.parametrize("command", ["render", "batch"])
 def test_kill_9_mid_export_leaves_no_ffmpeg_running(bundle: Path, bare: dict[str, str], sample: Path,
-                                                    tmp_path: Path, command: str) -> None:
-    folder = tmp_path / "batch"
+                                                    work: Path, command: str) -> None:
+    folder = work / f"kill-{command}"
     project = Path(shutil.copytree(sample, folder / "sample"))
     exports = project / "exports"
     args = (["render", str(project), "--preset", "youtube-1080p"] if command == "render" else
@@ -233,7 +243,8 @@ def test_kill_9_mid_export_leaves_no_ffmpeg_running(bundle: Path, bare: dict[str
             cli.communicate()
 
 
-def test_menu_entry_points_at_the_unpacked_folder(bundle: Path, bare: dict[str, str], tmp_path: Path) -> None:
+def test_menu_entry_points_at_the_unpacked_folder(bundle: Path, bare: dict[str, str], work: Path) -> None:
+    tmp_path = work / "menu"
     env = {**bare, "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(tmp_path / "data")}  # a shell script: coreutils
     command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), str(bundle / "install-desktop-entry.sh")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=30)
