@@ -131,6 +131,10 @@ def test_frozen_python_c_and_the_youtube_client(bundle: Path, bare: dict[str, st
                    "print(len(F().supportedFileFormats(F.ConversionMode.Encode)))")
     assert media.returncode == 0 and int(media.stdout) > 0, media.stderr
     assert "No QtMultimedia backends" not in media.stderr
+    # keyring finds its backends through entry points: the bundle carries keyring's metadata and every backend.
+    backends = launch(bundle, bare, "-c", "import importlib.metadata as m; print(' '.join(sorted(e.name for e in "
+                      "m.entry_points(group='keyring.backends'))))")
+    assert {"SecretService", "KWallet", "Windows", "macOS"} <= set(backends.stdout.split()), backends.stderr
     torch = launch(bundle, bare, "-c", "import torch")
     assert torch.returncode != 0 and "No module named 'torch'" in torch.stderr
 
