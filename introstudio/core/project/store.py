@@ -93,16 +93,17 @@ class ProjectFolder:
 
         What this process changed and has not saved yet is kept (merged); nothing is written.
         """
-        with project_lock(self.folder, self.what):
-            disk = self._read_disk()
-            if disk is None or (self.base is not None and comparable(disk) == comparable(self.base)):
-                return False
-            result = merge(self.base or disk, self.project.to_dict(), disk)
-            self.conflicts = result.conflicts
-            if result.took_theirs:
-                self._adopt(result.doc)
-            self.base = disk
-            return result.took_theirs
+        # No lock: project.json is only ever replaced whole (atomic rename), so a read sees one save or the next,
+        # and a read-only folder, or a writer holding the lock for a moment, never blocks the app.
+        disk = self._read_disk()
+        if disk is None or (self.base is not None and comparable(disk) == comparable(self.base)):
+            return False
+        result = merge(self.base or disk, self.project.to_dict(), disk)
+        self.conflicts = result.conflicts
+        if result.took_theirs:
+            self._adopt(result.doc)
+        self.base = disk
+        return result.took_theirs
 
     def changed_on_disk(self) -> bool:
         """Whether project.json holds something this object has not read or written (cheap enough to poll)."""

@@ -37,6 +37,7 @@ from introstudio.core.review.approvals import ROLE_NAMES, record_approval, revie
 from introstudio.core.review.policy import ROLES, load_policy
 from introstudio.core.settings import Settings
 from introstudio.gui import errors
+from introstudio.gui.external_changes import worker_folder
 from introstudio.gui.operations import Operation
 from introstudio.gui.widgets.dialogs import Ask
 
@@ -236,9 +237,9 @@ class ReviewPanel(QWidget):
                 f"{'Anyone can find and watch it.' if status.visibility == 'public' else ''}", yes="Go live"):
             return None
         ledger = self.ctx.quota_ledger()
-        pf, policy, kit, connect = self.pf, self.policy(), self.kit, self.ctx.connector(ledger)
-        return self._run(lambda: go_live(pf, policy, connect=connect, ledger=ledger, actor="the IntroStudio app",
-                                         kit=kit), "Going live")
+        folder, policy, kit, connect = self.pf.folder, self.policy(), self.kit, self.ctx.connector(ledger)
+        return self._run(lambda: go_live(worker_folder(folder, "going live"), policy, connect=connect, ledger=ledger,
+                                         actor="the IntroStudio app", kit=kit), "Going live")
 
     def take_down(self) -> Operation | None:
         from introstudio.core.review.golive import take_down
@@ -247,13 +248,15 @@ class ReviewPanel(QWidget):
         if not reason:
             return None
         ledger = self.ctx.quota_ledger()
-        pf, connect = self.pf, self.ctx.connector(ledger)
-        return self._run(lambda: take_down(pf, reason, connect=connect, ledger=ledger, actor="the IntroStudio app"),
-                         "Taking the video down")
+        folder, connect = self.pf.folder, self.ctx.connector(ledger)
+        return self._run(lambda: take_down(worker_folder(folder, "taking the video down"), reason, connect=connect,
+                                           ledger=ledger, actor="the IntroStudio app"), "Taking the video down")
 
     def _run(self, factory: Any, label: str) -> Operation:
-        self.operation = (Operation(self, factory, label).writing(self.pf.folder)
-                          .on_success(self._changed).on_finished(self.refresh).run())
+        """Run on the worker's own ProjectFolder (saves merge under the lock); the window's takes it in here."""
+        pf = self.pf
+        self.operation = (Operation(self, factory, label).writing(pf.folder)
+                          .on_success(self._changed).on_finished(lambda: (pf.reload(), self.refresh())).run())
         self._update_buttons()
         return self.operation
 
