@@ -41,6 +41,7 @@ REAP_SECONDS = 5.0  # how long to wait for a killed child to be reaped
 WORKER_EXIT_GRACE = 5.0  # seconds a worker told to stop may spend unwinding before it exits regardless
 GUARD_SCRIPT = Path(__file__).with_name("_guard.py")
 GUARD_COMMAND_VARIABLE = "INTROSTUDIO_GUARD_COMMAND"  # how the guard gets the program's command (_guard.py)
+GUARD_EXECUTABLE = "introstudio-guard"  # the frozen bundle's guard, beside its executable
 _POLL = 0.02
 
 
@@ -79,12 +80,13 @@ _guard_pipe: tuple[int, int] | None = None  # (read end handed to every watcher,
 
 
 def _guard_launcher() -> list[str]:
-    """How to run `_guard.py`: the interpreter on the script, or the frozen app's own `--guard` entry
-    (introstudio/__main__.py); [] where neither can run."""
+    """How to run `_guard.py`: the interpreter on the script; frozen, the bundle's `introstudio-guard` beside
+    the executable (packaging/introstudio.spec), else its own `--guard` entry (introstudio/__main__.py)."""
     if not sys.executable:
         return []
     if getattr(sys, "frozen", False):
-        return [sys.executable, "--guard"]
+        own = Path(sys.executable).with_name(GUARD_EXECUTABLE)
+        return [str(own)] if own.is_file() else [sys.executable, "--guard"]
     return [sys.executable, "-I", "-S", str(GUARD_SCRIPT)] if GUARD_SCRIPT.is_file() else []
 
 

@@ -97,6 +97,7 @@ def test_bundle_carries_what_it_needs_and_nothing_of_the_dev_stack(bundle: Path)
     for absent in ("torch", "whisper", "numba", "llvmlite", "pytest", "PySide6/Qt/lib/libQt6WebEngineCore.so.6",
                    "PySide6/Qt/lib/libQt6Pdf.so.6", "googleapiclient/discovery_cache/documents/drive.v3.json"):
         assert not (internal / absent).exists(), absent
+    assert os.access(bundle / "introstudio" / "introstudio-guard", os.X_OK)
     for extra in ("IntroStudio", "install-desktop-entry.sh", "introstudio.desktop", "introstudio.png"):
         assert (bundle / extra).is_file(), extra
     ffmpeg = next((internal / "imageio_ffmpeg" / "binaries").glob("ffmpeg-*"))
@@ -135,6 +136,11 @@ def test_frozen_python_c_and_the_youtube_client(bundle: Path, bare: dict[str, st
     backends = launch(bundle, bare, "-c", "import importlib.metadata as m; print(' '.join(sorted(e.name for e in "
                       "m.entry_points(group='keyring.backends'))))")
     assert {"SecretService", "KWallet", "Windows", "macOS"} <= set(backends.stdout.split()), backends.stderr
+    # Programs start through the bundle's small guard executable and see the system's library path, not ours.
+    started = launch(bundle, bare, "-c", "from introstudio.core.processes import _guard_launcher, run; "
+                     "print(_guard_launcher()); print(run(['sh', '-c', 'echo lib=$LD_LIBRARY_PATH']).stdout.decode())")
+    assert started.returncode == 0, started.stderr
+    assert "introstudio-guard'" in started.stdout and "lib=\n" in started.stdout, started.stdout
     torch = launch(bundle, bare, "-c", "import torch")
     assert torch.returncode != 0 and "No module named 'torch'" in torch.stderr
 

@@ -42,12 +42,19 @@ def frozen_exe(tmp_path: Path) -> Path:
 
 
 @posix_only
-def test_a_frozen_app_starts_programs_through_its_own_guard_entry(tmp_path: Path, frozen_exe: Path) -> None:
+@pytest.mark.parametrize("guard_beside", [True, False], ids=["introstudio-guard", "own --guard entry"])
+def test_a_frozen_app_starts_programs_through_its_guard(tmp_path: Path, frozen_exe: Path, guard_beside: bool) -> None:
+    expected = [str(frozen_exe), "--guard"]
+    if guard_beside:  # the bundle's small guard executable (packaging/introstudio.spec)
+        guard = frozen_exe.with_name("introstudio-guard")
+        guard.write_text(f'#!/bin/sh\nexec "{sys.executable}" -I -S "{REPO}/introstudio/core/_guard.py" "$@"\n')
+        guard.chmod(0o755)
+        expected = [str(guard)]
     owner = textwrap.dedent(f"""
         import sys, time
         sys.frozen, sys.executable = True, {str(frozen_exe)!r}
         from introstudio.core import processes
-        assert processes._guard_launcher() == [sys.executable, "--guard"]
+        assert processes._guard_launcher() == {expected!r}, processes._guard_launcher()
         proc = processes.start(["sleep", "60"])
         print(proc.pid, flush=True)
         time.sleep(60)
