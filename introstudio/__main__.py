@@ -2,7 +2,8 @@
 
 A frozen app (PyInstaller) has no Python interpreter to run `core/_guard.py`, a multiprocessing child or a
 `sys.executable -c CODE` check (doctor) with, so its own executable plays all three: `--guard FD` runs the
-guard (processes.py starts programs that way when frozen), `-c CODE ARGS` runs CODE as `python -c` would,
+guard (processes.py's fallback when the bundle has no `introstudio-guard` executable beside it), `-c CODE
+ARGS` runs CODE as `python -c` would,
 and `freeze_support()` turns a spawned-worker command line into the worker. All are checked before anything
 heavy is imported, so a guard starts in the time the executable takes to load.
 """
@@ -45,7 +46,7 @@ def restore_library_path(environ: MutableMapping[str, str]) -> None:
     for name in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"):
         if name + "_ORIG" in environ:
             environ[name] = environ.pop(name + "_ORIG")
-        else:
+        elif name == "LD_LIBRARY_PATH":  # set by the launcher, the user had none
             environ.pop(name, None)
 
 

@@ -6,5 +6,5 @@ import os
 for _name in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"):
     if _name + "_ORIG" in os.environ:
         os.environ[_name] = os.environ.pop(_name + "_ORIG")
-    else:
+    elif _name == "LD_LIBRARY_PATH":  # set by the launcher, the user had none
         os.environ.pop(_name, None)

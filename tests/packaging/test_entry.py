@@ -106,6 +106,6 @@ def test_started_programs_get_the_system_library_path_back() -> None:
     env = {"LD_LIBRARY_PATH": "/opt/bundle/_internal", "LD_LIBRARY_PATH_ORIG": "/usr/local/lib", "PATH": "/bin"}
     restore_library_path(env)
     assert env == {"LD_LIBRARY_PATH": "/usr/local/lib", "PATH": "/bin"}
-    env = {"LD_LIBRARY_PATH": "/opt/bundle/_internal"}
+    env = {"LD_LIBRARY_PATH": "/opt/bundle/_internal", "DYLD_LIBRARY_PATH": "/Users/me/lib"}
     restore_library_path(env)
-    assert env == {}
+    assert env == {"DYLD_LIBRARY_PATH": "/Users/me/lib"}  # PyInstaller sets no DYLD path: the user's stays
