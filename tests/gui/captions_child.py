@@ -27,7 +27,7 @@ def settle(ms: int) -> None:
 def main() -> int:
     project_dir, home, shot = (Path(a) for a in sys.argv[1:4])
     name = sys.argv[4] if len(sys.argv) > 4 else "captions"
-    app = QApplication([sys.argv[0]])
+    _app = QApplication([sys.argv[0]])  # kept alive for the run
     from introstudio.core.paths import AppPaths
     from introstudio.core.project.store import open_project
     from introstudio.core.settings import Settings

@@ -190,7 +190,7 @@ Status now: <strong id="state">{e(status.state)}</strong>.</p></header>
 <div class="cols"><section aria-labelledby="h-video"><h2 id="h-video">The video</h2>
 <video id="video" controls preload="auto" playsinline src="{e(video.name)}"{thumb}>{track}
 Your browser cannot play this video; open {e(video.name)} directly.</video>
-<p>{len(cues)} captions{f' (also as <a href="captions.vtt">captions.vtt</a>)' if vtt else ''}.</p>
+<p>{len(cues)} captions{' (also as <a href="captions.vtt">captions.vtt</a>)' if vtt else ''}.</p>
 <h2>Shown on the cards</h2><table>{_rows([("Title card", title_card.name_line), ("Specialty", title_card.specialty),
     ("Department", title_card.department), ("Organisation", title_card.organisation),
     ("Lower third", " / ".join(x for x in (lower.name_line, lower.department_line) if x)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -113,6 +113,9 @@ class Player(QWidget):
         self._open = False  # the file is loaded into the QMediaPlayer (only while shown)
         self._resume_at = 0.0  # where to show the picture when the file is opened again
         self._seek_on_load: float | None = None
+        self._want = QUrl()  # the source the queued calls will have set (see _invoke)
+        self._armed = False  # the player's source is `_want` now: its status changes are about our file
+        self.media.sourceChanged.connect(self._on_source)
         self._loaded = QMediaPlayer.MediaStatus.LoadedMedia
         self._buffered = QMediaPlayer.MediaStatus.BufferedMedia
         self._buffering = QMediaPlayer.MediaStatus.BufferingMedia
@@ -132,7 +135,7 @@ class Player(QWidget):
     def load(self, path: Path | None, fps: float | None = None, duration: float | None = None,
              trim_in: float = 0.0, trim_out: float | None = None) -> None:
         """Show `path` (None: nothing), paused at the trim-in point."""
-        self.media.stop()
+        self._invoke("stop")
         self.source = path
         self.fps = float(fps or 25.0)
         self.duration = float(duration or 0.0)
@@ -169,7 +172,7 @@ class Player(QWidget):
 
     def seek(self, seconds: float) -> None:
         if self._open:
-            self.media.setPosition(round(max(0.0, seconds) * 1000))
+            self._invoke("setPosition", Q_ARG("qint64", round(max(0.0, seconds) * 1000)))  # after a queued open
             if self.media.mediaStatus() not in (self._loaded, self._buffered, self._buffering, self._ended):
                 self._seek_on_load = max(0.0, seconds)  # still loading: Qt would drop the position
         else:
@@ -195,7 +198,7 @@ class Player(QWidget):
         self.seek(self.position() + frames / self.fps)
 
     def stop(self) -> None:
-        self.media.stop()
+        self._invoke("stop")
 
     def release(self) -> None:
         """Close the file and forget it (the window is closing)."""
@@ -217,17 +220,31 @@ class Player(QWidget):
             self._close_file()
         super().hideEvent(event)
 
+    # Stopping or changing the source joins the backend's threads, and those can need Python's lock (a Qt object
+    # made from Python is asked for Python overrides as its connections go): called from Python, which holds
+    # that lock, the two wait for each other for ever (seen in the audio renderer, and with a load still
+    # running). So these calls are queued to the player's own C++ slots and run from the event loop, where
+    # Python's lock is free; they run in the order they were asked.
+    def _invoke(self, slot: str, *args: object) -> None:
+        QMetaObject.invokeMethod(self.media, slot, Qt.ConnectionType.QueuedConnection, *args)
+
     def _open_file(self) -> None:
         if self.source is None:
             return
-        self.media.setSource(QUrl.fromLocalFile(str(self.source)))
+        self._want, self._armed = QUrl.fromLocalFile(str(self.source)), False
+        self._invoke("setSource", Q_ARG(QUrl, self._want))
         self._open = True
-        self.media.pause()  # shows the frame at the resume point
+        self._invoke("pause")  # shows the frame at the resume point
         self._seek_on_load = self._resume_at or None  # a position set before the file is loaded can be lost
         if self._resume_at:
-            self.media.setPosition(int(self._resume_at * 1000))
+            self._invoke("setPosition", Q_ARG("qint64", int(self._resume_at * 1000)))
+
+    def _on_source(self, url: QUrl) -> None:
+        self._armed = not url.isEmpty() and url == self._want  # the queued open has run
 
     def _on_status(self, status: object) -> None:
+        if not self._armed:
+            return  # the previous file stopping or closing (the queued calls have not reached ours yet)
         if self._seek_on_load is not None and status in (self._loaded, self._buffered):
             self.media.setPosition(int(self._seek_on_load * 1000))
             self._seek_on_load = None
@@ -236,8 +253,9 @@ class Player(QWidget):
         if self._open:
             self._resume_at = self.media.position() / 1000.0
             self._open = False
-        self.media.stop()
-        self.media.setSource(QUrl())
+        self._want, self._armed = QUrl(), False
+        self._invoke("stop")
+        self._invoke("setSource", Q_ARG(QUrl, QUrl()))
 
     # --- internals ----------------------------------------------------------------------------------
     def _on_position(self, ms: int) -> None:
