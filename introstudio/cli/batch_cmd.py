@@ -69,6 +69,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
     default_template = args.ctx.settings.default_template
     job = import_roster(args.roster, args.into, template=args.template, skip_bad_rows=args.skip_bad_rows,
+                        default_preset=args.ctx.settings.default_preset,
                         footage_dirs=args.footage, dry_run=args.dry_run, default_template=default_template)
     try:
         result = drive(job, show=not args.json)

@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from introstudio.core.project import Clinician, Script, create_project
+    from introstudio.core.project import Clinician, Design, Script, create_project
     from introstudio.core.project.ops import filled_script
 
     clinician = Clinician(name=args.name.strip(), **{f: getattr(args, f).strip() for f in PROFILE_OPTIONS.values()})
@@ -80,7 +80,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from introstudio.core.project.model import Project
 
     filled_script(Project(clinician=clinician, script=script))
-    pf = create_project(args.dir, clinician, script)
+    pf = create_project(args.dir, clinician, script, Design(preset=args.ctx.settings.default_preset))
     if args.json:
         emit_json({"ok": True, "project": str(pf.folder), "id": pf.project.id})
     else:

@@ -5,7 +5,7 @@ Where it is read from (the first that exists): the file named by INTROSTUDIO_ORG
   macOS    /Library/Application Support/IntroStudio/org-settings.toml
   Windows  %ProgramData%\\IntroStudio\\org-settings.toml     (C:\\ProgramData\\IntroStudio\\org-settings.toml)
 It takes the keys of the user's settings.toml that belong to an organisation (brand kit, which carries the
-required approvals in its [approvals] table; caption model and engine; caption standard; default template; the
+required approvals in its [approvals] table; caption model and engine; caption standard; default template and export preset; the
 YouTube OAuth client file and quota); relative paths are relative to the file's folder. A user's own setting
 wins wherever it differs from IntroStudio's built-in default (the settings file stores every key once saved).
 """
@@ -28,7 +28,7 @@ FILE_NAME = "org-settings.toml"
 APP_FOLDER = "IntroStudio"
 # What an organisation may set; the teleprompter's look belongs to the machine and its user.
 ORG_KEYS = ("organisation", "default_template", "words_per_minute", "caption_engine", "caption_model",
-            "caption_profile", "brand_kit", "youtube_client_secrets", "youtube_api_root", "youtube_daily_quota")
+            "caption_profile", "default_preset", "brand_kit", "youtube_client_secrets", "youtube_api_root", "youtube_daily_quota")
 PATH_KEYS = ("brand_kit", "youtube_client_secrets")  # relative to the org file's folder
 _TYPES = {f.name: type(getattr(Settings(), f.name)) for f in fields(Settings)}
 

@@ -33,6 +33,7 @@ class Settings:
     caption_engine: str = "faster-whisper"
     caption_model: str = ""  # empty: the bundled tiny.en; else an installed model (`introstudio models`) or a folder
     caption_profile: str = "default"
+    default_preset: str = "youtube-1080p"  # the export format new projects start with
     brand_kit: str = ""  # empty: the bundled default kit
     youtube_client_secrets: str = ""  # path to the organisation's OAuth client file
     youtube_api_root: str = ""  # empty: Google's; set for a proxy or a test server
@@ -44,6 +45,11 @@ class Settings:
     prompter_screen: str = ""  # name of the screen the teleprompter was last on; empty: chosen by itself
 
     def validate(self) -> None:
+        from introstudio.core.render.presets import preset_names
+
+        if self.default_preset not in preset_names():
+            raise InvalidInputError(f"default_preset is {self.default_preset!r}, which is not an export preset.",
+                                    f"Use one of: {', '.join(preset_names())}.")
         if not 60 <= int(self.words_per_minute) <= 300:
             raise InvalidInputError(
                 f"words_per_minute is {self.words_per_minute}; it must be between 60 and 300.",

@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
 
     def new_project(self) -> None:
         """New video for a clinician: their name and a template; the folder goes under the documents folder."""
-        from introstudio.core.project.model import Clinician, Script
+        from introstudio.core.project.model import Clinician, Design, Script
         from introstudio.core.project.store import create_project
 
         answer = Ask.new_video(self, self.paths.documents_dir, self.settings.default_template)
@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
         try:
             answer.folder.parent.mkdir(parents=True, exist_ok=True)
             pf = create_project(answer.folder, Clinician(name=answer.name, title=answer.title),
-                                Script(template_id=answer.template_id or self.settings.default_template))
+                                Script(template_id=answer.template_id or self.settings.default_template),
+                                Design(preset=self.settings.default_preset))
         except Exception as exc:
             errors.show_error(self, exc)
             return
@@ -240,7 +241,8 @@ class MainWindow(QMainWindow):
         template = self.settings.default_template
         self.start.report.setText("")
         self.start.roster_button.setEnabled(False)
-        return (Operation(self, lambda: import_roster(roster, into, default_template=template),
+        preset = self.settings.default_preset
+        return (Operation(self, lambda: import_roster(roster, into, default_template=template, default_preset=preset),
                           f"Making projects from {roster.name}")
                 .on_success(self._roster_imported)
                 .on_finished(lambda: self.start.roster_button.setEnabled(True))

@@ -79,3 +79,25 @@ def _script(tmp_path: Path) -> Path:
     script = tmp_path / "script.txt"
     script.write_text("Hello, I am Ana Kim.\n", encoding="utf-8")
     return script
+
+
+def test_new_projects_start_with_the_organisations_default_preset(tmp_path: Path, monkeypatch) -> None:
+    """IT sets the export format once (org-settings.toml); `new` starts projects with it."""
+    import json
+
+    from introstudio.cli import main
+
+    org = tmp_path / "org-settings.toml"
+    org.write_text('default_preset = "youtube-720p"\n', encoding="utf-8")
+    home = tmp_path / "home"
+    monkeypatch.setenv("INTROSTUDIO_ORG_SETTINGS", str(org))
+    assert AppContext.create(home).settings.default_preset == "youtube-720p"
+    proj = tmp_path / "p"
+    assert main(["--home", str(home), "new", str(proj), "--name", "Ana Kim", "--script-file",
+                 str(_script(tmp_path))]) == 0
+    assert json.loads((proj / "project.json").read_text())["design"]["preset"] == "youtube-720p"
+
+
+def test_an_unknown_default_preset_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="no-such-preset"):
+        Settings(default_preset="no-such-preset").validate()

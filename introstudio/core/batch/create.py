@@ -19,7 +19,7 @@ from introstudio.core.batch.roster import Roster, RosterRow, RowProblem, read_ro
 from introstudio.core.errors import IntroStudioError, InvalidInputError, NotFoundError
 from introstudio.core.jobs import Job, Progress, scaled
 from introstudio.core.project.limits import clinician_warnings
-from introstudio.core.project.model import Script
+from introstudio.core.project.model import Design, Script
 from introstudio.core.project.store import PROJECT_FILE, ProjectFolder, create_project, open_project
 
 log = logging.getLogger(__name__)
@@ -84,11 +84,13 @@ class _Plan:
 def import_roster(roster: str | Path, into: str | Path, template: str | None = None, skip_bad_rows: bool = False,
                   footage_dirs: Sequence[str | Path] = (), dry_run: bool = False,
                   default_template: str = DEFAULT_TEMPLATE,
-                  extra_template_dirs: Sequence[str | Path] = ()) -> Job[RosterImport]:
+                  extra_template_dirs: Sequence[str | Path] = (),
+                  default_preset: str | None = None) -> Job[RosterImport]:
     """Check the whole roster, then create (or update) one project per clinician and import its footage.
 
     `template` is the user's explicit choice (it also replaces the template of projects made before);
-    rows with a Template cell use theirs; other new projects get `default_template`.
+    rows with a Template cell use theirs; other new projects get `default_template`. New projects export with
+    `default_preset` (None: the built-in default).
     """
     from introstudio.core.media.importing import check_importable
 
@@ -136,7 +138,8 @@ def import_roster(roster: str | Path, into: str | Path, template: str | None = N
     for i, plan in enumerate(good):
         start, end = 0.3 + 0.7 * i / len(good), 0.3 + 0.7 * (i + 1) / len(good)
         yield Progress(start, f"{plan.row.name}: {'updating' if plan.existing else 'creating'} the project")
-        result = yield from scaled(_apply(plan, template is not None), start, end, prefix=f"{plan.row.name}: ")
+        result = yield from scaled(_apply(plan, template is not None, default_preset), start, end,
+                                   prefix=f"{plan.row.name}: ")
         results.append(ImportedProject(result.row, result.name, result.folder, result.status, result.footage,
                                        result.take_id, media_warnings.get(plan.row.row, ())))
         log.info("roster row %d: %s %s", plan.row.row, result.status, plan.folder)
@@ -144,7 +147,7 @@ def import_roster(roster: str | Path, into: str | Path, template: str | None = N
     return RosterImport(path, into, tuple(results), tuple(problems), tuple(warnings))
 
 
-def _apply(plan: _Plan, template_given: bool) -> Job[ImportedProject]:
+def _apply(plan: _Plan, template_given: bool, preset: str | None = None) -> Job[ImportedProject]:
     """Create or update one project and import its footage unless that file is already a take."""
     from introstudio.core.project.ops import import_takes
 
@@ -156,7 +159,8 @@ def _apply(plan: _Plan, template_given: bool) -> Job[ImportedProject]:
             pf.save()
             status = "updated"
     else:
-        pf = create_project(plan.folder, row.clinician, Script(template_id=plan.template_id))
+        pf = create_project(plan.folder, row.clinician, Script(template_id=plan.template_id),
+                            Design(preset=preset) if preset else None)
         status = "created"
     take_id = None
     if plan.footage is not None and not _already_imported(pf, plan.footage):

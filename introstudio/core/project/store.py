@@ -15,7 +15,7 @@ from introstudio.core.project.atomic import atomic_write_text, sweep_stale_temps
 from introstudio.core.project.fields import ProjectFieldError
 from introstudio.core.project.merge import comparable, merge
 from introstudio.core.project.migrations import migrate
-from introstudio.core.project.model import SCHEMA_VERSION, Clinician, Project, Script, now_iso
+from introstudio.core.project.model import SCHEMA_VERSION, Clinician, Design, Project, Script, now_iso
 
 PROJECT_FILE = "project.json"
 BACKUP_FILE = "project.json.bak"
@@ -128,7 +128,7 @@ class ProjectFolder:
             setattr(self.project, name, getattr(fresh, name))
 
 
-def create_project(folder: Path, clinician: Clinician, script: Script) -> ProjectFolder:
+def create_project(folder: Path, clinician: Clinician, script: Script, design: Design | None = None) -> ProjectFolder:
     """Make a new project folder; refuses to touch a folder that already holds a project or other files."""
     folder = Path(folder).expanduser().absolute()
     from introstudio.core.filenames import check_folder_name
@@ -151,7 +151,7 @@ def create_project(folder: Path, clinician: Clinician, script: Script) -> Projec
         raise disk_error(exc, folder) or ProjectError(  # read-only, full or forbidden: say which
             f"Cannot create the project folder {folder}: {exc.strerror}.",
             "Check the path and that you may write there.") from exc
-    pf = ProjectFolder(folder, Project(clinician=clinician, script=script))
+    pf = ProjectFolder(folder, Project(clinician=clinician, script=script, design=design or Design()))
     pf.save()
     return pf
 
