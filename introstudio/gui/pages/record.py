@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -162,7 +163,14 @@ class RecordPage(Page):
         self.level.setTextVisible(False)
         self.level.setAccessibleName("Microphone level")
         self.level.setToolTip("Sound level: speak normally; it should reach the middle, not the top")
-        middle.addWidget(self.level)
+        self.level_label = QLabel("Sound")  # the bar is named on screen, not only for screen readers
+        self.level_word = QLabel()  # what the bar shows, in a word: silent, quiet, good, too loud
+        self.level_word.setAccessibleName("Microphone level in words")
+        meter = QVBoxLayout()
+        meter.addWidget(self.level_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        meter.addWidget(self.level, 1, Qt.AlignmentFlag.AlignHCenter)
+        meter.addWidget(self.level_word, 0, Qt.AlignmentFlag.AlignHCenter)
+        middle.addLayout(meter)
         outer.addLayout(middle, 1)
 
         buttons = QHBoxLayout()
@@ -345,7 +353,7 @@ class RecordPage(Page):
         self.recorder.set_preview(self.preview)
         self.recorder.recording_changed.connect(lambda _on: self._update_controls())
         self.recorder.duration_changed.connect(self._show_duration)
-        self.recorder.level_changed.connect(lambda v: self.level.setValue(int(min(v, 1.0) * 100)))
+        self.recorder.level_changed.connect(self.show_level)
         self.recorder.finished.connect(self._recorded)
         self.recorder.failed.connect(lambda text: self.status_label.setText(f"Recording problem: {text}"))
         self._devices = QMediaDevices(self)
@@ -403,6 +411,13 @@ class RecordPage(Page):
         self.prompter_button.setEnabled(self.pf is not None)
         if recording:
             self.status_label.setText("Recording…")
+
+    def show_level(self, peak: float) -> None:
+        """The microphone's peak (0-1) on the bar, and in a word beside it and for screen readers."""
+        self.level.setValue(int(max(0.0, min(peak, 1.0)) * 100))
+        word = "silent" if peak < 0.02 else "quiet" if peak < 0.2 else "good" if peak < 0.9 else "too loud"
+        self.level_word.setText(word)
+        self.level.setAccessibleDescription(f"Sound level {word}")
 
     def _show_duration(self, ms: int) -> None:
         if self.recorder is not None and self.recorder.is_recording:

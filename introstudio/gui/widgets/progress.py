@@ -1,11 +1,15 @@
-"""The shared progress panel: what is running, percent, time left and a Cancel button."""
+"""The shared progress panel: what is running, percent, time left and a Cancel button.
+
+A finished job does not stay on screen: on success the panel collapses to one line ("✓ Exporting: done.")
+and leaves after HIDE_AFTER_MS; a failure or a cancel stays in full, so the user can read why.
+"""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from introstudio.core.errors import Cancelled
@@ -13,6 +17,8 @@ from introstudio.core.jobs import Progress
 
 if TYPE_CHECKING:
     from introstudio.gui.operations import Operation
+
+HIDE_AFTER_MS = 4000  # how long the one-line result of a finished job stays before the panel leaves
 
 
 def time_left_text(seconds: float | None) -> str:
@@ -56,13 +62,20 @@ class ProgressPanel(QFrame):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel the running task")
         self.cancel_button.clicked.connect(self.cancel)
+        self._leave = QTimer(self)
+        self._leave.setSingleShot(True)
+        self._leave.setInterval(HIDE_AFTER_MS)
+        self._leave.timeout.connect(self.hide)
         row = QHBoxLayout()
         row.addWidget(self.bar, 1)
         row.addWidget(self.time_left)
         row.addWidget(self.cancel_button)
+        self._row = QWidget()  # the bar, time left and Cancel: folded away when the job is done
+        self._row.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(row)
+        layout.addWidget(self._row)
         layout.addWidget(self.message)
         self.hide()
 
@@ -74,7 +87,10 @@ class ProgressPanel(QFrame):
         """Follow `op` until it finishes."""
         self._op = op
         self._started = time.monotonic()
+        self._leave.stop()
         self.title.setText(f"<b>{op.label}</b>")
+        self.title.show()
+        self._row.show()
         self.message.setText("Starting…")
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
@@ -83,7 +99,7 @@ class ProgressPanel(QFrame):
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
         op.progress.connect(self.update_progress)
-        op.on_success(lambda _result: self._ended("Done.", True))
+        op.on_success(lambda _result, op=op: self._succeeded(op))
         op.on_failure(self._failed)
         self.show()
 
@@ -105,6 +121,15 @@ class ProgressPanel(QFrame):
             self.cancel_button.setEnabled(False)
             self.cancel_button.setText("Stopping…")
             self.message.setText("Stopping…")
+
+    def _succeeded(self, op: Operation) -> None:
+        """Fold to one line saying what finished, then leave the screen after a moment."""
+        if op is not self._op:  # a newer job is shown now
+            return
+        self._ended(f"✓ {op.label}: done.", True)
+        self.title.hide()
+        self._row.hide()
+        self._leave.start()
 
     def _failed(self, exc: BaseException) -> None:
         self._ended("Stopped." if isinstance(exc, Cancelled) else f"Failed: {exc}", False)
