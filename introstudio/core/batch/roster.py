@@ -240,7 +240,7 @@ def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
 
     from openpyxl.utils.cell import range_boundaries
 
-    ranges = []
+    ranges: list[Any] = []
     try:
         source = ws._get_source()  # openpyxl's own handle on the sheet XML inside the workbook
     except AttributeError:

@@ -99,7 +99,7 @@ class LocalBackend:
         self.workers = max(1, int(workers))
         self.log_file = str(log_file) if log_file else None
         self.label = f"{self.workers} local worker{'s' if self.workers > 1 else ''}"
-        self.capacity = self.workers
+        self.capacity: int | None = self.workers
         self._pool: Any = None
         self._dead_pools: list[Any] = []
         self._origin: dict[Any, Any] = {}  # future -> the pool it was submitted to

@@ -238,7 +238,7 @@ def _copy_in(name: str, parts: list[Path], others: Path, source: str, cache_dir:
             if work.exists():
                 shutil.rmtree(work, ignore_errors=True)
     yield Progress(1.0, f"Installed {name}")
-    return Installed(name, dest, done, files["model.bin"]["sha256"], known is not None, multilingual, source,
+    return Installed(name, dest, done, str(files["model.bin"]["sha256"]), known is not None, multilingual, source,
                      time.monotonic() - started)
 
 

@@ -67,7 +67,7 @@ def snapshot(project: Project, part: str) -> Any:
     if kind == "take":
         take = next((t for t in project.takes if t.id == take_id), None)
         return None if take is None else {k: copy.deepcopy(getattr(take, k)) for k in TAKE_EDITABLE}
-    track = project.captions_for(take_id)  # kind == "captions"
+    track = project.captions_for(take_id) if take_id is not None else None  # kind == "captions"
     return None if track is None else track.to_dict()
 
 

@@ -196,7 +196,7 @@ def verify(folder: str | os.PathLike[str], heads: Iterable[tuple[str, dict[str, 
         sha = _sha(raw)
         report.entries.append(AuditEntry(number, seq if isinstance(seq, int) else -1, str(entry.get("at", "")),
                                          str(entry.get("event", "")), str(entry.get("by", "")),
-                                         entry.get("details") if isinstance(entry.get("details"), dict) else {},
+                                         details if isinstance(details := entry.get("details"), dict) else {},
                                          sha))
         prev, expected_seq = sha, (seq if isinstance(seq, int) else expected_seq) + 1
     by_seq = {e.seq: e for e in report.entries}

@@ -160,7 +160,8 @@ def write_review_page(pf: ProjectFolder, policy: ApprovalPolicy, out: Path | Non
     organisation = pf.project.clinician.organisation or title_card.organisation
     roles = []
     for r in status.roles:
-        state = (f'<span class="ok">approved by {e(r.current["name"])} at {e(r.current["at"])}</span>' if r.ok
+        current = r.current or {}
+        state = (f'<span class="ok">approved by {e(current["name"])} at {e(current["at"])}</span>' if r.ok
                  else f'<span class="missing">{e(r.problem)}</span>')
         asks = "".join(f"<li>{e(s)}</li>" for s in statements(r.role, status.visibility, organisation))
         cmd = f'introstudio approve "{pf.folder}" --as "Your Name" --role {r.role}'

@@ -60,7 +60,8 @@ class Subject:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Subject:
-        captions = d.get("captions") if isinstance(d.get("captions"), dict) else {}
+        raw = d.get("captions")
+        captions: dict[str, Any] = raw if isinstance(raw, dict) else {}
         return cls(dict(d.get("video") or {}), {str(k): dict(v) for k, v in captions.items() if isinstance(v, dict)},
                    dict(d.get("metadata") or {}), str(d.get("visibility") or ""),
                    d.get("take_id") if isinstance(d.get("take_id"), int) else None,
