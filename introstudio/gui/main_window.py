@@ -251,9 +251,8 @@ class MainWindow(QMainWindow):
 
     def produce_folder(self, folder: Path | None = None) -> QWidget:
         """The batch window for `folder` (default: where the last roster's projects went)."""
-        from introstudio.gui.widgets.batch_dialog import BatchDialog
-
         from introstudio.core.context import AppContext
+        from introstudio.gui.widgets.batch_dialog import BatchDialog
 
         # The same caption engine, model cache and log file as `introstudio batch` (the application context).
         dialog = BatchDialog(folder or self._roster_folder, self, AppContext(self.paths, self.settings))
@@ -265,20 +264,7 @@ class MainWindow(QMainWindow):
         for p in reversed(projects):
             self.session.remember(p.folder)
         self._roster_folder = getattr(result, "into", None)
-        counts: dict[str, int] = {}
-        for p in projects:
-            counts[p.status] = counts.get(p.status, 0) + 1
-        from html import escape
-
-        from introstudio.gui.style import file_link
-
-        into = getattr(result, "into", "")
-        lines = [f"{len(projects)} project(s) from the roster in {file_link(into, str(into))}: "
-                 + escape(", ".join(f"{n} {status}" for status, n in counts.items())) + ". Open one below, or "
-                 "“Produce a folder” to make the captions and videos of them all."]
-        lines += [escape(f"⚠ {w}") for w in getattr(result, "warnings", ())]
-        lines += [escape(f"⚠ {p.name}: {w}") for p in projects for w in p.warnings]
-        self.start.report.setText("<br>".join(lines))  # rich text: the folder is a link
+        self.start.show_roster_result(result)
         if self.pf is None:
             self._show_start()
 

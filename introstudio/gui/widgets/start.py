@@ -188,3 +188,21 @@ class StartPanel(QWidget):
         self.recent.setVisible(bool(folders))
         if folders:
             self.recent.setCurrentRow(0)
+
+    def show_roster_result(self, result: object) -> None:
+        """What a roster import made: counts by outcome, a link to the folder, and every warning."""
+        from html import escape
+
+        from introstudio.gui.style import file_link
+
+        projects = list(getattr(result, "projects", ()))
+        counts: dict[str, int] = {}
+        for p in projects:
+            counts[p.status] = counts.get(p.status, 0) + 1
+        into = getattr(result, "into", "")
+        lines = [f"{len(projects)} project(s) from the roster in {file_link(into, str(into))}: "
+                 + escape(", ".join(f"{n} {status}" for status, n in counts.items())) + ". Open one below, or "
+                 "“Produce a folder” to make the captions and videos of them all."]
+        lines += [escape(f"⚠ {w}") for w in getattr(result, "warnings", ())]
+        lines += [escape(f"⚠ {p.name}: {w}") for p in projects for w in p.warnings]
+        self.report.setText("<br>".join(lines))  # rich text: the folder is a link
