@@ -238,3 +238,34 @@ def _flag_of(flag: str, departure: Mapping[str, Any]) -> bool:
     if m["at"] is None:
         return True
     return float(departure["start"]) - _FLAG_SLACK <= float(m["at"]) <= float(departure["end"]) + _FLAG_SLACK
+
+
+@dataclass(frozen=True)
+class ManyFixes:
+    """`use_script_words` applied to several departures: the cues and departures after, and what happened."""
+
+    cues: list[Cue]
+    departures: list[dict[str, Any]]
+    first: int | None  # the first cue changed (None: nothing could be fixed)
+    done: tuple[str, ...]  # "“script” in place of “heard”", "removed “um”"
+    failed: tuple[InvalidInputError, ...]  # departures whose heard words are no longer in the captions
+
+
+def use_script_words_all(cues: Sequence[Cue], departures: Sequence[Mapping[str, Any]],
+                         todo: Sequence[Mapping[str, Any]], profile: CaptionProfile) -> ManyFixes:
+    """Fix every departure in `todo` that still can be, one after another, as one edit."""
+    out, remaining = list(cues), [dict(d) for d in departures]
+    done: list[str] = []
+    failed: list[InvalidInputError] = []
+    first: int | None = None
+    for d in todo:
+        try:
+            fix = use_script_words(out, d, profile)
+        except InvalidInputError as exc:
+            failed.append(exc)
+            continue
+        out, remaining = fix.cues, without_departure(remaining, d)
+        first = fix.cue_index if first is None else min(first, fix.cue_index)
+        heard, script = d.get("heard_text", ""), d.get("script_text", "")
+        done.append(f"removed “{heard}”" if d.get("kind") == "added" else f"“{script}” in place of “{heard}”")
+    return ManyFixes(out, remaining, first, tuple(done), tuple(failed))

@@ -260,8 +260,7 @@ class CaptionsPage(Page):
         Fixes every listed departure (default: all the cue's fixable ones) as one undo step; one whose heard
         words are no longer in the captions is named in the report and left for a hand edit.
         """
-        from introstudio.core.captions.departures import use_script_words, without_departure
-        from introstudio.core.errors import InvalidInputError
+        from introstudio.core.captions.departures import use_script_words_all
 
         busy = self.operation is not None and self.operation.running
         if self.track is None or busy:
@@ -270,22 +269,9 @@ class CaptionsPage(Page):
         todo = list(self.table.fixable.get(row, []) if departures is None else departures)
         if not todo:
             return
-        profile = self._profile()
-        cues, remaining = list(self.track.cues), list(self.track.departures)
-        done: list[str] = []
-        failed: list[str] = []
-        first: int | None = None
-        for d in todo:
-            try:
-                fix = use_script_words(cues, d, profile)
-            except InvalidInputError as exc:
-                failed.append(f"{exc.message} {app_hint(exc.hint)}")
-                continue
-            cues, remaining = fix.cues, without_departure(remaining, d)
-            first = fix.cue_index if first is None else min(first, fix.cue_index)
-            heard, script = d.get("heard_text", ""), d.get("script_text", "")
-            done.append(f"removed “{heard}”" if d.get("kind") == "added"
-                        else f"“{script}” in place of “{heard}”")
+        fixes = use_script_words_all(self.track.cues, self.track.departures, todo, self._profile())
+        cues, remaining, first, done = fixes.cues, fixes.departures, fixes.first, fixes.done
+        failed = [f"{exc.message} {app_hint(exc.hint)}" for exc in fixes.failed]
         if first is None:
             self.report.setText(" ".join(failed))
             return
