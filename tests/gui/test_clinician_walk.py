@@ -237,8 +237,11 @@ def test_the_clinician_path_from_new_video_to_youtube(qtbot, wait_op, tmp_path, 
 
     assert shown_errors == []
     REPORT.parent.mkdir(parents=True, exist_ok=True)
+    spoken = float(pf.project.takes[0].media.get("duration") or 0.0)
     REPORT.write_text(json.dumps({"clicks": user.clicks, "keys": user.keys, "seconds": round(seconds, 1),
-                                  "steps": user.steps}, indent=1), encoding="utf-8")
-    print(f"\nclinician walk: {user.clicks} clicks, {user.keys} key presses, {seconds:.1f} s\n  "
+                                  "take_seconds": round(spoken, 1), "steps": user.steps}, indent=1),
+                      encoding="utf-8")
+    print(f"\nclinician walk: {user.clicks} clicks, {user.keys} key presses, {seconds:.1f} s "
+          f"(a {spoken:.1f} s take)\n  "
           + "\n  ".join(user.steps))
     assert user.clicks <= MAX_CLICKS and user.keys <= MAX_KEYS
