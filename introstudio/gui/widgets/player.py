@@ -181,7 +181,7 @@ class Player(QWidget):
     def play(self, until: float | None = None) -> None:
         """Play, stopping at `until` seconds if given (to play one caption)."""
         self._stop_at = until
-        self.media.play()
+        self._invoke("play")  # after a queued open and its pause: called at once, that pause would undo it
 
     def pause(self) -> None:
         self.media.pause()
