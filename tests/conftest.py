@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `tests.fakes` lives beside the tests, not in the installed package
+    sys.path.insert(0, str(ROOT))
 
 
 @dataclass
@@ -41,3 +46,30 @@ def cli(home, capsys):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+def _fake_youtube() -> Iterator:
+    from tests.fakes.publishing import TOKEN
+    from tests.fakes.youtube_server import FakeYouTubeServer
+
+    with FakeYouTubeServer() as server:
+        server.state.add_access_token(TOKEN)
+        yield server
+
+
+@pytest.fixture
+def yt() -> Iterator:
+    """The local YouTube stand-in (real HTTP on 127.0.0.1, the real client talks to it), test token accepted."""
+    yield from _fake_youtube()
+
+
+@pytest.fixture
+def yt_env(monkeypatch) -> Iterator:
+    """The stand-in, with the environment pointing the CLI and the app at it (as `yt` in GUI/CLI tests)."""
+    from introstudio.core.publish.client import ENV_ACCESS_TOKEN, ENV_API_ROOT
+    from tests.fakes.publishing import TOKEN
+
+    for server in _fake_youtube():
+        monkeypatch.setenv(ENV_API_ROOT, server.url)
+        monkeypatch.setenv(ENV_ACCESS_TOKEN, TOKEN)
+        yield server

@@ -15,22 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `tests.fakes` lives beside the tests, not in the installed package
     sys.path.insert(0, str(ROOT))
 
-from tests.fakes.publishing import CHUNK, TOKEN, make_project  # noqa: E402
-from tests.fakes.youtube_server import FakeYouTubeServer  # noqa: E402
+from tests.fakes.publishing import CHUNK, make_project  # noqa: E402
 
 CHOICE = ("Publish without captions: people who are deaf or hard of hearing will not be able to follow this "
           "video")
 
 
 @pytest.fixture
-def yt(monkeypatch):
-    from introstudio.core.publish.client import ENV_ACCESS_TOKEN, ENV_API_ROOT
-
-    with FakeYouTubeServer() as server:
-        server.state.add_access_token(TOKEN)
-        monkeypatch.setenv(ENV_API_ROOT, server.url)
-        monkeypatch.setenv(ENV_ACCESS_TOKEN, TOKEN)
-        yield server
+def yt(yt_env):
+    return yt_env  # the CLI and the app read the stand-in's address from the environment
 
 
 def publish_page(qtbot, pf, app_paths):

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `tests.fakes` lives beside the tests, not in the installed package
@@ -19,14 +18,6 @@ if str(ROOT) not in sys.path:  # `tests.fakes` lives beside the tests, not in th
 from introstudio.core.batch.report import read_report_csv  # noqa: E402
 from introstudio.core.project import open_project  # noqa: E402
 from tests.fakes.publishing import TOKEN, make_project  # noqa: E402
-from tests.fakes.youtube_server import FakeYouTubeServer  # noqa: E402
-
-
-@pytest.fixture
-def yt():
-    with FakeYouTubeServer() as server:
-        server.state.add_access_token(TOKEN)
-        yield server
 
 
 def batch(yt, folder: Path, home: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -18,16 +18,11 @@ if str(ROOT) not in sys.path:  # `tests.fakes` lives beside the tests, not in th
     sys.path.insert(0, str(ROOT))
 
 from tests.fakes.publishing import CHUNK, TOKEN, make_project  # noqa: E402
-from tests.fakes.youtube_server import FakeYouTubeServer  # noqa: E402
 
 
 @pytest.fixture
-def yt(monkeypatch):
-    with FakeYouTubeServer() as server:
-        server.state.add_access_token(TOKEN)
-        monkeypatch.setenv("INTROSTUDIO_YOUTUBE_API_ROOT", server.url)
-        monkeypatch.setenv("INTROSTUDIO_YOUTUBE_ACCESS_TOKEN", TOKEN)
-        yield server
+def yt(yt_env):
+    return yt_env  # the CLI and the app read the stand-in's address from the environment
 
 
 @pytest.fixture

@@ -12,14 +12,6 @@ if str(ROOT) not in sys.path:  # `tests.fakes` lives beside the tests, not in th
     sys.path.insert(0, str(ROOT))
 
 from tests.fakes.publishing import TOKEN, Exported, make_project  # noqa: E402
-from tests.fakes.youtube_server import FakeYouTubeServer  # noqa: E402
-
-
-@pytest.fixture
-def yt():
-    with FakeYouTubeServer() as server:
-        server.state.add_access_token(TOKEN)
-        yield server
 
 
 @pytest.fixture

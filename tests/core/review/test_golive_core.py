@@ -6,15 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes.publishing import TOKEN, make_project, run_publish
-from tests.fakes.youtube_server import FakeYouTubeServer
 from tests.fakes.youtube_state import SCOPE_UPLOAD
-
-
-@pytest.fixture
-def yt():
-    with FakeYouTubeServer() as server:
-        server.state.add_access_token(TOKEN)
-        yield server
 
 
 @pytest.fixture
