@@ -7,6 +7,7 @@ ledger is one file, and the YouTube sign-in never has to travel to cluster worke
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +37,8 @@ from introstudio.core.project.store import PROJECT_FILE, ProjectFolder, open_pro
 
 DEFAULT_STEPS = ("captions", "render")
 Publisher = Callable[[ProjectFolder], Job[Any]]  # e.g. publish_project with the sign-in bound (see the CLI)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -201,8 +204,7 @@ def _stage(job: Job[Any], a: float, b: float, step: str, *, start: float, end: f
 def _publish(item: ItemResult, publish: Publisher, options: TaskOptions, stage: Stage) -> Job[ItemResult]:
     """Publish one project that rendered fine, here and now; a failure stays in this item."""
     if item.status == FAILED:
-        return replace(item, steps=(*item.steps, StepResult("publish", NOT_RUN, message="not run: an earlier "
-                                                                                        "step failed")))
+        return _not_run(item, "publish")
     from introstudio.core.publish.safeguards import CaptionsMissingError
     from introstudio.core.publish.upload import hash_file
 
@@ -227,17 +229,9 @@ def _publish(item: ItemResult, publish: Publisher, options: TaskOptions, stage: 
         step = StepResult("publish", SKIPPED, time.monotonic() - started,
                           "the export has no captions: make them, or run the batch with --no-captions to publish "
                           "without", exc.hint.replace("pass --no-captions", "run the batch with --no-captions"))
-    except IntroStudioError as exc:
-        step = StepResult("publish", FAILED, time.monotonic() - started, exc.message, exc.hint)
-    except Exception as exc:  # a bug: keep it in this item
-        step = StepResult("publish", FAILED, time.monotonic() - started, f"Unexpected error: {exc!r}",
-                          "This is a bug; the details are in the log.")
-    steps = (*item.steps, step)
-    failed = step.status == FAILED
-    status = FAILED if failed else DONE if any(s.status == DONE for s in steps) else SKIPPED
-    return replace(item, status=status, steps=steps, published_url=url, seconds=item.seconds + step.seconds,
-                   error=f"publish: {step.message}" if failed else item.error,
-                   hint=step.hint if failed else item.hint, finished_at=now_iso())
+    except Exception as exc:  # noqa: BLE001 - a failure (or a bug) stays in this item
+        step = _failed_step("publish", started, exc)
+    return _with_step(item, step, published_url=url)
 
 
 def _golive(item: ItemResult, golive: Publisher, options: TaskOptions, stage: Stage) -> Job[ItemResult]:
@@ -246,8 +240,7 @@ def _golive(item: ItemResult, golive: Publisher, options: TaskOptions, stage: St
     from introstudio.core.review.approvals import NotReadyError
 
     if item.status == FAILED:
-        return replace(item, steps=(*item.steps, StepResult("golive", NOT_RUN, message="not run: an earlier "
-                                                                                       "step failed")))
+        return _not_run(item, "golive")
     started = time.monotonic()
     state = item.review_state
     try:
@@ -264,14 +257,30 @@ def _golive(item: ItemResult, golive: Publisher, options: TaskOptions, stage: St
     except NotReadyError as exc:  # nothing was sent: it waits for its approvals (or its upload)
         step = StepResult("golive", SKIPPED, time.monotonic() - started, exc.message.removeprefix("Not live: "),
                           exc.hint)
-    except IntroStudioError as exc:
-        step = StepResult("golive", FAILED, time.monotonic() - started, exc.message, exc.hint)
-    except Exception as exc:  # a bug: keep it in this item
-        step = StepResult("golive", FAILED, time.monotonic() - started, f"Unexpected error: {exc!r}",
-                          "This is a bug; the details are in the log.")
+    except Exception as exc:  # noqa: BLE001 - a failure (or a bug) stays in this item
+        step = _failed_step("golive", started, exc)
+    return _with_step(item, step, review_state=state)
+
+
+def _not_run(item: ItemResult, name: str) -> ItemResult:
+    """`item` with step `name` not run, because an earlier step failed."""
+    return replace(item, steps=(*item.steps, StepResult(name, NOT_RUN, message="not run: an earlier step failed")))
+
+
+def _failed_step(name: str, started: float, exc: Exception) -> StepResult:
+    """Step `name` failed with `exc`: its message and hint, or, for a bug, a pointer to the log."""
+    if isinstance(exc, IntroStudioError):
+        return StepResult(name, FAILED, time.monotonic() - started, exc.message, exc.hint)
+    log.exception("%s failed", name)
+    return StepResult(name, FAILED, time.monotonic() - started, f"Unexpected error: {exc!r}",
+                      "This is a bug; the details are in the log.")
+
+
+def _with_step(item: ItemResult, step: StepResult, **changes: Any) -> ItemResult:
+    """`item` after one more step run in the batch's own process (publish, go live)."""
     steps = (*item.steps, step)
     failed = step.status == FAILED
     status = FAILED if failed else DONE if any(s.status == DONE for s in steps) else SKIPPED
-    return replace(item, status=status, steps=steps, review_state=state, seconds=item.seconds + step.seconds,
-                   error=f"golive: {step.message}" if failed else item.error,
-                   hint=step.hint if failed else item.hint, finished_at=now_iso())
+    return replace(item, status=status, steps=steps, seconds=item.seconds + step.seconds,
+                   error=f"{step.step}: {step.message}" if failed else item.error,
+                   hint=step.hint if failed else item.hint, finished_at=now_iso(), **changes)
