@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.procs import wait_for
+
 from introstudio.core import processes
 from introstudio.core.processes import Terminated, pid_alive, run, start, stop, stop_signals_raise
 
@@ -51,15 +53,6 @@ def children_of(pid: int) -> list[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 found.append(int(entry.name))
     return found
-
-
-def wait_for(condition, timeout: float, step: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return bool(condition())
 
 
 # --- the runner itself -------------------------------------------------------------------------------------

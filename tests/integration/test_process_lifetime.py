@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.procs import processes, wait_for, writing_to
+
 from introstudio.core.jobs import run_job
 from introstudio.core.media.testmedia import make_clip
 from introstudio.core.processes import WORKER_EXIT_GRACE, pid_alive
@@ -37,36 +39,6 @@ def long_project(tmp_path_factory) -> Path:
     pf = create_project(root / "proj", Clinician(name="Ana Kim", title="Dr."), Script(free_text="Hello."))
     run_job(import_takes(pf, [source]))
     return pf.folder
-
-
-def processes() -> list[tuple[int, int, str]]:
-    """(pid, parent pid, command line) of every live process."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().rpartition(")")[2].split()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        if stat[0] != "Z":
-            found.append((int(entry.name), int(stat[1]), cmdline))
-    return found
-
-
-def writing_to(folder: Path) -> list[int]:
-    """Live processes whose command line names a file in `folder` (the encoding ffmpeg writes there)."""
-    return [pid for pid, _, cmd in processes() if str(folder) + os.sep in cmd and pid != os.getpid()]
-
-
-def wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
 
 
 def videos(folder: Path) -> dict[str, int]:

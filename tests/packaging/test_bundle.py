@@ -15,11 +15,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.fakes.procs import descendants, processes, wait_for, writing_to
 
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER_TOOLS = ("sh", "dirname", "readlink")
@@ -181,46 +182,6 @@ def test_gui_screenshot_of_the_captions_page_under_xvfb(bundle: Path, bare: dict
         assert colours is None or len(colours) > 50  # drawn widgets and text, not one flat colour
 
 
-def _processes() -> list[tuple[int, int, str]]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rpartition(")")[2].split()
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            except OSError:
-                continue
-            if stat[0] != "Z":
-                found.append((int(entry.name), int(stat[1]), cmdline))
-    return found
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every live process below `pid` (workers, guards, ffmpeg)."""
-    children: dict[int, list[int]] = {}
-    for child, parent, _ in _processes():
-        children.setdefault(parent, []).append(child)
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _writing_to(folder: Path) -> list[int]:
-    return [pid for pid, _, cmd in _processes() if str(folder) + os.sep in cmd and "ffmpeg" in cmd]
-
-
-def _wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
-
-
 @pytest.mark.parametrize("command", ["render", "batch"])
 def test_kill_9_mid_export_leaves_no_ffmpeg_running(bundle: Path, bare: dict[str, str], sample: Path,
                                                     work: Path, command: str) -> None:
@@ -233,20 +194,20 @@ def test_kill_9_mid_export_leaves_no_ffmpeg_running(bundle: Path, bare: dict[str
     cli = subprocess.Popen(["env", "-i", *(f"{k}={v}" for k, v in bare.items()), str(bundle / "IntroStudio"), *args],
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        started = _wait_for(lambda: bool(_writing_to(exports)) or cli.poll() is not None, 120)
+        started = wait_for(lambda: bool(writing_to(exports, "ffmpeg")) or cli.poll() is not None, 120)
         assert started and cli.poll() is None, cli.communicate()
-        encoders = _writing_to(exports)
-        parents = {pid: ppid for pid, ppid, _ in _processes()}
+        encoders = writing_to(exports, "ffmpeg")
+        parents = {pid: ppid for pid, ppid, _ in processes()}
         if command == "batch":  # the encode runs in a spawned worker of the frozen executable
             assert all(parents.get(p) != cli.pid for p in encoders)
         else:
             assert all(parents.get(p) == cli.pid for p in encoders)
-        family = _descendants(cli.pid)
+        family = descendants(cli.pid)
         assert set(encoders) <= family
         cli.send_signal(signal.SIGKILL)
         cli.communicate(timeout=15)
-        assert _wait_for(lambda: _writing_to(exports) == [], 8), "ffmpeg outlived the killed bundle"
-        assert _wait_for(lambda: not family & {p for p, _, _ in _processes()}, 10), "a child outlived the bundle"
+        assert wait_for(lambda: writing_to(exports, "ffmpeg") == [], 8), "ffmpeg outlived the killed bundle"
+        assert wait_for(lambda: not family & {p for p, _, _ in processes()}, 10), "a child outlived the bundle"
     finally:
         if cli.poll() is None:
             cli.kill()

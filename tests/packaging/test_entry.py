@@ -11,25 +11,17 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.fakes.procs import wait_for
 
 from introstudio.__main__ import restore_library_path, windowed_arguments
 from introstudio.core.processes import pid_alive
 
 REPO = Path(__file__).resolve().parents[2]
 posix_only = pytest.mark.skipif(os.name != "posix", reason="the guard is POSIX; Windows uses job objects")
-
-
-def _wait(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
 
 
 @pytest.fixture
@@ -62,10 +54,10 @@ def test_a_frozen_app_starts_programs_through_its_guard(tmp_path: Path, frozen_e
     parent = subprocess.Popen([sys.executable, "-c", owner], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         program = int(parent.stdout.readline())
-        assert _wait(lambda: Path(f"/proc/{program}/cmdline").read_bytes().endswith(b"sleep\x0060\x00"), 10)
+        assert wait_for(lambda: Path(f"/proc/{program}/cmdline").read_bytes().endswith(b"sleep\x0060\x00"), 10)
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
-        assert _wait(lambda: not pid_alive(program), 5), "the program outlived its killed owner"
+        assert wait_for(lambda: not pid_alive(program), 5), "the program outlived its killed owner"
     finally:
         parent.kill()
         parent.wait()
