@@ -189,8 +189,13 @@ def _publisher(args: argparse.Namespace) -> Any:
     connect = args.ctx.connector(ledger)
 
     def publish(pf: Any) -> Any:
+        from introstudio.core.project.progress import export_to_publish
+        from introstudio.core.render.records import record_path
+
+        record, _notes = export_to_publish(pf)  # the full-quality export, as the app and `publish` choose it
         kit = args.ctx.brand_kit(pf)
         options = PublishOptions(brand_kit=kit, allow_uncaptioned=args.no_captions, lock_wait=PUBLISH_WAIT,
+                                 video=str(record_path(pf, record)),
                                  actor="introstudio batch" + (" --no-captions" if args.no_captions else ""))
         return publish_project(pf, None, confirmed=True, public_confirmed=args.confirm_public, connect=connect,
                                ledger=ledger, queue=queue, options=options)
