@@ -8,7 +8,6 @@ clinician's fields plus display_name/formal_name. A brand kit may carry a `[yout
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -131,17 +130,11 @@ class MetadataTemplates:
 
 def load_templates(kit_file: str | Path | None) -> MetadataTemplates:
     """The `[youtube]` and `[organisation]` tables of a brand kit file; the defaults for None."""
-    from introstudio.core.render.brandkit import DEFAULT_KIT
+    from introstudio.core.render.brandkit import read_kit_toml
 
-    file = Path(kit_file).expanduser() if kit_file else DEFAULT_KIT
-    if file.is_dir():
-        file = file / "brandkit.toml" if (file / "brandkit.toml").is_file() else file / "default.toml"
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    file, data = read_kit_toml(kit_file)
+    if data is None:
         return MetadataTemplates()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInputError(f"The brand kit {file} cannot be read: {exc}", "Fix or replace the kit file.") from exc
     yt = data.get("youtube") or {}
     unknown = sorted(set(yt) - YOUTUBE_KEYS) if isinstance(yt, dict) else ["(not a table)"]
     if unknown:

@@ -41,6 +41,29 @@ _OTHER_SECTIONS = frozenset({"youtube", "approvals"})  # read elsewhere: publish
 _MIGRATIONS: dict[int, Any] = {}  # version n -> function(dict) -> dict of version n+1
 
 
+def kit_file(kit: str | Path | None) -> Path:
+    """The brand kit file a project or setting names (a folder means its brandkit.toml), else the default kit."""
+    file = Path(kit).expanduser() if kit else DEFAULT_KIT
+    if file.is_dir():
+        file = file / "brandkit.toml" if (file / "brandkit.toml").is_file() else file / "default.toml"
+    return file
+
+
+def read_kit_toml(kit: str | Path | None) -> tuple[Path, dict | None]:
+    """(the kit's file, its TOML), None when there is no such file; an unreadable kit raises naming it.
+
+    For the parts of a kit other modules read on their own ([youtube], [approvals]): one place resolves and
+    parses the file, so they agree on which file it is and what a broken one says.
+    """
+    file = kit_file(kit)
+    try:
+        return file, tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return file, None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInputError(f"The brand kit {file} cannot be read: {exc}", "Fix or replace the kit file.") from exc
+
+
 @dataclass(frozen=True)
 class BrandKit:
     """Everything the renderer needs to make a clip look like the organisation's: colours are '#RRGGBB'."""

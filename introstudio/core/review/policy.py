@@ -11,7 +11,6 @@ A kit without the table (or no kit) gets these defaults.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,25 +31,13 @@ class ApprovalPolicy:
     source: str = ""  # the kit file it came from, for messages
 
 
-def kit_file(kit: str | Path | None) -> Path:
-    """The brand kit file a project or setting names (a folder means its brandkit.toml), else the default kit."""
-    from introstudio.core.render.brandkit import DEFAULT_KIT
-
-    file = Path(kit).expanduser() if kit else DEFAULT_KIT
-    if file.is_dir():
-        file = file / "brandkit.toml" if (file / "brandkit.toml").is_file() else file / "default.toml"
-    return file
-
-
 def load_policy(kit: str | Path | None) -> ApprovalPolicy:
     """The `[approvals]` table of the brand kit (defaults when absent); bad values raise naming the key."""
-    file = kit_file(kit)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    from introstudio.core.render.brandkit import read_kit_toml
+
+    file, data = read_kit_toml(kit)
+    if data is None:
         return ApprovalPolicy()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInputError(f"The brand kit {file} cannot be read: {exc}", "Fix or replace the kit file.") from exc
     table = data.get("approvals") or {}
     if not isinstance(table, dict) or (unknown := sorted(set(table) - KEYS)):
         raise InvalidInputError(f"Brand kit {file}: [approvals] {', '.join(unknown) if isinstance(table, dict) else ''}"
